@@ -1,0 +1,9 @@
+#pragma once
+
+// Core: errors, matrix aliases, input checks, parallel helpers, sorting.
+
+#include "shiftguard/core/checks.hpp"
+#include "shiftguard/core/errors.hpp"
+#include "shiftguard/core/parallel.hpp"
+#include "shiftguard/core/sort.hpp"
+#include "shiftguard/core/types.hpp"

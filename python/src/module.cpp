@@ -1,0 +1,29 @@
+// shiftguard._core: the compiled half of the Python package. It stays thin: it converts
+// arrays, releases the GIL around compute and translates exceptions; argument checking,
+// docstrings and result objects live in the pure-Python package.
+
+#include <pybind11/pybind11.h>
+
+#include "shiftguard/core/errors.hpp"
+#include "shiftguard/version.hpp"
+
+namespace py = pybind11;
+
+namespace shiftguard::python {
+void bind_drift(py::module_& module);
+}
+
+PYBIND11_MODULE(_core, module) {
+  module.doc() = "Compiled core of shiftguard (use the shiftguard package, not this module)";
+  module.attr("__version__") = shiftguard::version;
+
+  // Exceptions are translated once, here. Every shiftguard::error becomes a subclass of
+  // ValueError (shiftguard.Error), except type_error, which becomes a TypeError.
+  auto base = py::register_exception<shiftguard::error>(module, "Error", PyExc_ValueError);
+  py::register_exception<shiftguard::invalid_argument>(module, "InvalidArgumentError", base);
+  py::register_exception<shiftguard::shape_error>(module, "ShapeError", base);
+  py::register_exception<shiftguard::format_error>(module, "FormatError", base);
+  py::register_exception<shiftguard::type_error>(module, "DTypeError", PyExc_TypeError);
+
+  shiftguard::python::bind_drift(module);
+}
