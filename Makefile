@@ -1,0 +1,71 @@
+# shiftguard: `make test` and `make demo` set up what is missing, build, and run.
+#
+#   make test    system packages, Python package (pip install -e .), C++ tests (ctest),
+#                the same C++ tests with AddressSanitizer + UndefinedBehaviorSanitizer,
+#                Python tests (pytest); fails if any fails
+#   make demo    set up, then a drift check of the bundled sample data
+#   make bench   benchmarks against the peer libraries in .venv-bench (not part of test)
+
+PYTHON ?= python3
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+DEB_PACKAGES := libeigen3-dev libtbb-dev libxtensor-dev doctest-dev
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CMAKE ?= cmake
+BUILD := build
+
+.PHONY: all test demo deps system-deps python-deps install cpp-test cpp-test-sanitize \
+        py-test bench clean
+
+all: test
+
+test: deps install cpp-test cpp-test-sanitize py-test
+
+deps: system-deps python-deps
+
+# Debian packages for the C++ dependencies, installed only when missing.
+system-deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	fi
+
+python-deps:
+	$(PYTHON) -m pip install -q --disable-pip-version-check -r tests/requirements.txt
+
+# The Python package, editable; the extension builds into build/<wheel tag>.
+install: deps
+	$(PYTHON) -m pip install -q --disable-pip-version-check --no-build-isolation -e .
+
+cpp-test: system-deps
+	$(CMAKE) -S . -B $(BUILD)/release -DCMAKE_BUILD_TYPE=Release
+	$(CMAKE) --build $(BUILD)/release -j $(JOBS)
+	cd $(BUILD)/release && ctest --output-on-failure -j $(JOBS)
+
+cpp-test-sanitize: system-deps
+	$(CMAKE) -S . -B $(BUILD)/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHIFTGUARD_SANITIZE=ON
+	$(CMAKE) --build $(BUILD)/sanitize -j $(JOBS)
+	cd $(BUILD)/sanitize && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+
+py-test: install
+	$(PYTHON) -m pytest -q
+
+demo: install
+	@echo "== shiftguard demo: bundled reference sample vs bundled shifted sample =="
+	$(PYTHON) -m shiftguard demo; status=$$?; \
+	  if [ $$status -eq 1 ]; then echo "(exit status 1: drift detected, as expected for this data)"; \
+	  elif [ $$status -ne 0 ]; then exit $$status; fi
+
+bench: system-deps
+	$(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install -q --disable-pip-version-check -r benchmarks/requirements.txt
+	.venv-bench/bin/python -m pip install -q --disable-pip-version-check .
+	@for script in benchmarks/bench_*.py; do \
+	  echo "== $$script"; .venv-bench/bin/python $$script || exit 1; \
+	done
+
+clean:
+	rm -rf $(BUILD)
