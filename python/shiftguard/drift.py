@@ -288,6 +288,7 @@ class KSDrift:
         threads = check_n_threads(n_threads)
         array, frame_names = as_float_matrix(x_ref, "x_ref")
         self.feature_names = feature_names_for(array.shape[1], feature_names, frame_names)
+        self._names_from_frame = frame_names is not None and feature_names is None
         self.dtype = array.dtype
         core_class = (
             _core.KSDetectorFloat32 if array.dtype == np.float32 else _core.KSDetectorFloat64
@@ -320,18 +321,17 @@ class KSDrift:
         if drift_type not in ("batch", "feature"):
             raise ValueError(f"drift_type must be 'batch' or 'feature', got {drift_type!r}")
         array, frame_names = as_float_matrix(x, "x", dtype=self.dtype)
-        if frame_names is not None and array.shape[1] == self.n_features:
-            if list(frame_names) != list(self.feature_names) and set(frame_names) == set(
-                self.feature_names
-            ):
-                # Same columns in another order: align by name.
-                import pandas as pd
-
-                array, _ = as_float_matrix(
-                    pd.DataFrame(array, columns=frame_names)[list(self.feature_names)],
-                    "x",
-                    dtype=self.dtype,
-                )
+        if frame_names is not None and self._names_from_frame:
+            expected = list(self.feature_names)
+            if frame_names != expected:
+                missing = [n for n in expected if n not in frame_names]
+                if missing:
+                    raise ValueError(
+                        f"x lacks column(s) {missing} that the reference had; "
+                        f"x has {frame_names}"
+                    )
+                # Same columns in another order (or extra ones): select by name.
+                array, _ = as_float_matrix(x[expected], "x", dtype=self.dtype)
         if array.shape[1] != self.n_features:
             raise ValueError(
                 f"x has {array.shape[1]} columns but the detector was fitted on "

@@ -123,6 +123,10 @@ def test_dataframe_keeps_column_names_and_aligns_by_name(data):
     assert result.drifted_features == ("tenure", "basket")
     shuffled = frame[names[::-1]]
     np.testing.assert_array_equal(detector.predict(shuffled).p_values, result.p_values)
+    extra = frame.assign(unused=1.0)
+    np.testing.assert_array_equal(detector.predict(extra).p_values, result.p_values)
+    with pytest.raises(ValueError, match=r"x lacks column\(s\) \['score'\]"):
+        detector.predict(frame.rename(columns={"score": "points"}))
     table = result.to_frame()
     assert list(table.index) == names
     assert list(table.columns) == ["statistic", "p_value", "corrected_p_value", "drifted"]
