@@ -59,13 +59,16 @@ demo: install
 	  if [ $$status -eq 1 ]; then echo "(exit status 1: drift detected, as expected for this data)"; \
 	  elif [ $$status -ne 0 ]; then exit $$status; fi
 
+# Benchmarks against the peer libraries in their own venv (alibi-detect pins numpy<2);
+# shiftguard is built fresh in build/bench so it never shares a CMake cache with dev builds.
 bench: system-deps
 	$(PYTHON) -m venv .venv-bench
 	.venv-bench/bin/python -m pip install -q --disable-pip-version-check -r benchmarks/requirements.txt
-	.venv-bench/bin/python -m pip install -q --disable-pip-version-check .
-	@for script in benchmarks/bench_*.py; do \
-	  echo "== $$script"; .venv-bench/bin/python $$script || exit 1; \
-	done
+	rm -rf $(BUILD)/bench
+	.venv-bench/bin/python -m pip install -q --disable-pip-version-check -C build-dir=$(BUILD)/bench .
+	@status=0; for script in benchmarks/bench_*.py; do \
+	  echo "== $$script"; .venv-bench/bin/python $$script || status=1; \
+	done; exit $$status
 
 clean:
 	rm -rf $(BUILD)

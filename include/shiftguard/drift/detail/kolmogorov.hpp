@@ -360,8 +360,9 @@ inline double one_sided_sf(std::int64_t n, double d) {
   if (-2.0 * n_real * d * d < smirnov_underflow_log) return 0.0;
   // d >= 1 - 1/n: only the first term survives; 1 - d is exact here (d >= 1/2).
   if (nd.whole >= n - 1) return std::pow(1.0 - d, n_real);
-  // Large n: SciPy's approximation exp(-(6 n d + 1)^2 / (18 n)), an approximation to within
-  // about 1e-3 relative, kept so that results match SciPy.
+  // Large n: SciPy's approximation exp(-(6 n d + 1)^2 / (18 n)).  Against the exact sum at
+  // n = 1e6 it is off by about 1e-7 relative for n d^2 <= 1, 1e-5 at n d^2 = 5, 0.4% at
+  // n d^2 = 100 (p ~ 1e-87); it is kept because matching SciPy is the requirement.
   if (n > smirnov_max_exact_n) {
     const double log_p = -std::pow(6.0 * n_real * d + 1.0, 2) / 18.0 / n_real;
     if (log_p < -ln_two) return std::exp(log_p);
