@@ -320,18 +320,18 @@ class KSDrift:
         """
         if drift_type not in ("batch", "feature"):
             raise ValueError(f"drift_type must be 'batch' or 'feature', got {drift_type!r}")
-        array, frame_names = as_float_matrix(x, "x", dtype=self.dtype)
-        if frame_names is not None and self._names_from_frame:
-            expected = list(self.feature_names)
-            if frame_names != expected:
-                missing = [n for n in expected if n not in frame_names]
+        if self._names_from_frame and hasattr(x, "columns") and hasattr(x, "iloc"):
+            names = [str(c) for c in x.columns]
+            if names != list(self.feature_names):
+                missing = [n for n in self.feature_names if n not in names]
                 if missing:
                     raise ValueError(
-                        f"x lacks column(s) {missing} that the reference had; "
-                        f"x has {frame_names}"
+                        f"x lacks column(s) {missing} that the reference had; x has {names}"
                     )
-                # Same columns in another order (or extra ones): select by name.
-                array, _ = as_float_matrix(x[expected], "x", dtype=self.dtype)
+                # Same columns in another order (or extra ones): select by name before
+                # converting, so the frame is converted once.
+                x = x.iloc[:, [names.index(n) for n in self.feature_names]]
+        array, _ = as_float_matrix(x, "x", dtype=self.dtype)
         if array.shape[1] != self.n_features:
             raise ValueError(
                 f"x has {array.shape[1]} columns but the detector was fitted on "
