@@ -1,7 +1,9 @@
 #pragma once
 
-// Drift detection: two-sample tests and detectors fitted on reference data.
+// Drift detection: two-sample tests, detectors fitted on reference data, and streaming
+// detectors.
 
 #include "shiftguard/drift/correction.hpp"
 #include "shiftguard/drift/detector.hpp"
+#include "shiftguard/drift/stream.hpp"
 #include "shiftguard/drift/univariate.hpp"

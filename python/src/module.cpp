@@ -11,6 +11,10 @@ namespace py = pybind11;
 
 namespace shiftguard::python {
 void bind_drift(py::module_& module);
+void bind_stream(py::module_& module);
+void bind_stream_adwin(py::module_& module);
+void bind_stream_binary(py::module_& module);
+void bind_stream_mmd(py::module_& module);
 }
 
 PYBIND11_MODULE(_core, module) {
@@ -26,4 +30,8 @@ PYBIND11_MODULE(_core, module) {
   py::register_exception<shiftguard::type_error>(module, "DTypeError", PyExc_TypeError);
 
   shiftguard::python::bind_drift(module);
+  shiftguard::python::bind_stream(module);
+  shiftguard::python::bind_stream_adwin(module);
+  shiftguard::python::bind_stream_binary(module);
+  shiftguard::python::bind_stream_mmd(module);
 }

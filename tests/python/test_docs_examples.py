@@ -34,7 +34,15 @@ def test_python_examples_run(code, tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "module", ["shiftguard", "shiftguard.drift", "shiftguard.datasets", "shiftguard.cli"]
+    "module",
+    [
+        "shiftguard",
+        "shiftguard.drift._batch",
+        "shiftguard.drift._stream",
+        "shiftguard.drift.binary",
+        "shiftguard.datasets",
+        "shiftguard.cli",
+    ],
 )
 def test_docstring_examples(module):
     failures, _ = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)

@@ -23,6 +23,32 @@ inline void open_interval(double value, double low, double high, const char* nam
   }
 }
 
+/// Throws invalid_argument unless `value` is finite and at least `low` (closed bound).
+inline void at_least(double value, double low, const char* name) {
+  if (!(value >= low) || !std::isfinite(value)) {
+    std::ostringstream message;
+    message << name << " must be a finite number >= " << low << ", got " << value;
+    throw invalid_argument(message.str());
+  }
+}
+
+/// Throws invalid_argument unless `value` is finite and strictly greater than `low`.
+inline void greater_than(double value, double low, const char* name) {
+  if (!(value > low) || !std::isfinite(value)) {
+    std::ostringstream message;
+    message << name << " must be a finite number > " << low << ", got " << value;
+    throw invalid_argument(message.str());
+  }
+}
+
+/// Throws invalid_argument unless the integer `value` is at least `low`.
+inline void count_at_least(long long value, long long low, const char* name) {
+  if (value < low) {
+    throw invalid_argument(std::string(name) + " must be >= " + std::to_string(low) + ", got " +
+                           std::to_string(value));
+  }
+}
+
 /// Throws shape_error unless the matrix has at least `min_rows` rows and at least one column.
 template <class Derived>
 void min_shape(const Eigen::DenseBase<Derived>& x, index min_rows, const char* name) {

@@ -13,8 +13,8 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from . import _core
-from ._validation import (
+from .. import _core
+from .._validation import (
     as_float_matrix,
     as_float_vector,
     check_n_threads,
