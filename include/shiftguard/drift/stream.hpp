@@ -4,4 +4,6 @@
 // Each detector also has a header of its own under drift/stream/ that can be included alone.
 
 #include "shiftguard/drift/stream/common.hpp"
+#include "shiftguard/drift/stream/cusum.hpp"
+#include "shiftguard/drift/stream/kswin.hpp"
 #include "shiftguard/drift/stream/page_hinkley.hpp"

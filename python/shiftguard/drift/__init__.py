@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from . import binary
 from ._batch import KSDrift, KSDriftResult, KSResult, ks_2samp
-from ._stream import PageHinkley, StreamEvents
+from ._stream import CUSUM, KSWIN, PageHinkley, StreamEvents
 
 __all__ = [
+    "CUSUM",
+    "KSWIN",
     "KSDrift",
     "KSDriftResult",
     "KSResult",

@@ -9,6 +9,7 @@ pickle through the same format.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -17,7 +18,7 @@ import numpy as np
 from .. import _core
 from .._validation import check_option
 
-__all__ = ["PageHinkley", "StreamEvents"]
+__all__ = ["CUSUM", "KSWIN", "PageHinkley", "StreamEvents"]
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,7 @@ class PageHinkley(StreamDetector):
     >>> rng = np.random.default_rng(1)
     >>> stream = np.concatenate([rng.normal(0, 1, 1000), rng.normal(4, 1, 1000)])
     >>> PageHinkley().update_many(stream).drift_indices
-    array([1018])
+    array([1007])
     """
 
     _core_type = _core.PageHinkley
@@ -215,3 +216,164 @@ class PageHinkley(StreamDetector):
     def mean(self) -> float:
         """Running mean since the last drift or reset."""
         return self._impl.mean
+
+
+def check_seed(seed: Any) -> int:
+    """A seed for Python-compatible draws: None draws one from the operating system."""
+    if seed is None:
+        return random.SystemRandom().getrandbits(32)
+    seed = check_integer("seed", seed)
+    if abs(seed) >= 2**64:
+        raise ValueError(f"seed must be below 2**64 in absolute value, got {seed}")
+    return abs(seed)  # random.Random seeds from |seed|
+
+
+class KSWIN(StreamDetector):
+    """Kolmogorov–Smirnov windowing (river's ``drift.KSWIN``).
+
+    Keeps the last ``window_size`` values; once the window is full, each new value triggers a
+    two-sample KS test between the ``stat_size`` most recent values and ``stat_size`` values
+    drawn at random from the older part of the window. Drift is signalled when the p-value is
+    at most ``alpha`` and the statistic exceeds 0.1. The draws reproduce Python's
+    ``random.Random(seed)`` and the test SciPy's ``ks_2samp``, so with the same ``seed`` the
+    detection indices equal river's.
+
+    Parameters
+    ----------
+    alpha
+        Significance level of each test, in (0, 1).
+    window_size
+        Length of the sliding window (at least ``2 * stat_size``).
+    stat_size
+        Values in each tested sample.
+    seed
+        Seed of the random draws; ``None`` draws one from the operating system (the drawn
+        seed is kept in ``seed``, so a saved detector replays exactly).
+    window
+        Values (oldest first) that pre-fill the window, as river's ``window``.
+    nan_policy
+        ``"raise"`` (default) or ``"omit"`` non-finite values.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shiftguard.drift import KSWIN
+    >>> rng = np.random.default_rng(3)
+    >>> stream = np.concatenate([rng.normal(0, 1, 500), rng.normal(3, 1, 500)])
+    >>> KSWIN(seed=1).update_many(stream).drift_indices
+    array([512])
+    """
+
+    _core_type = _core.KSWIN
+
+    def __init__(
+        self,
+        alpha: float = 0.005,
+        window_size: int = 100,
+        stat_size: int = 30,
+        seed: int | None = None,
+        window: Any = None,
+        nan_policy: str = "raise",
+    ) -> None:
+        initial = [] if window is None else as_stream_values(list(window)).tolist()
+        self._start(
+            alpha=check_real("alpha", alpha),
+            window_size=check_integer("window_size", window_size),
+            stat_size=check_integer("stat_size", stat_size),
+            seed=check_seed(seed),
+            window=initial,
+            nan_policy=nan_policy,
+        )
+
+    @property
+    def n_seen(self) -> int:
+        """Values seen since the last drift or reset."""
+        return self._impl.n_seen
+
+    @property
+    def p_value(self) -> float:
+        """p-value of the last test (0 until the window first fills, as in river)."""
+        return self._impl.p_value
+
+    @property
+    def window(self) -> list[float]:
+        """The window's values, oldest first."""
+        return self._impl.window
+
+
+class CUSUM(StreamDetector):
+    """Two-sided tabular CUSUM on standardised values.
+
+    With ``z = (x - target) / std``, the detector accumulates ``S_up = max(0, S_up + z - k)``
+    and ``S_down = max(0, S_down - z - k)`` and signals drift when either exceeds ``h``
+    (``mode="up"`` or ``"down"`` watches one side). ``target`` and ``std`` not given are
+    estimated from the first ``burn_in`` values after each reset (mean and sample standard
+    deviation). river has no CUSUM; the defaults ``k=0.5``, ``h=5`` are the textbook ones
+    (Montgomery), which detect a one-standard-deviation mean shift in about ten values.
+
+    Parameters
+    ----------
+    target
+        In-control mean, or ``None`` to estimate it.
+    std
+        In-control standard deviation (> 0), or ``None`` to estimate it.
+    burn_in
+        Values used to estimate what is not given (>= 2).
+    k
+        Reference value (allowance), in standard deviations (>= 0).
+    h
+        Decision interval, in standard deviations (> 0).
+    mode
+        ``"both"``, ``"up"`` or ``"down"``.
+    nan_policy
+        ``"raise"`` (default) or ``"omit"`` non-finite values.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shiftguard.drift import CUSUM
+    >>> rng = np.random.default_rng(4)
+    >>> stream = np.concatenate([rng.normal(0, 1, 300), rng.normal(1.5, 1, 300)])
+    >>> detector = CUSUM(target=0.0, std=1.0)
+    >>> int(detector.update_many(stream).drift_indices[0])  # the mean moved at 300
+    304
+    """
+
+    _core_type = _core.CUSUM
+
+    def __init__(
+        self,
+        target: float | None = None,
+        std: float | None = None,
+        burn_in: int = 30,
+        k: float = 0.5,
+        h: float = 5.0,
+        mode: str = "both",
+        nan_policy: str = "raise",
+    ) -> None:
+        if mode not in ("both", "up", "down"):
+            raise ValueError(f"mode must be one of 'both', 'up', 'down', got {mode!r}")
+        self._start(
+            target=None if target is None else check_real("target", target),
+            std=None if std is None else check_real("std", std),
+            burn_in=check_integer("burn_in", burn_in),
+            k=check_real("k", k),
+            h=check_real("h", h),
+            mode=mode,
+            nan_policy=nan_policy,
+        )
+
+    @property
+    def n_seen(self) -> int:
+        """Values seen since the last drift or reset."""
+        return self._impl.n_seen
+
+    @property
+    def sum_up(self) -> float:
+        """Cumulative sum watching for an increase."""
+        return self._impl.sum_up
+
+    @property
+    def sum_down(self) -> float:
+        """Cumulative sum watching for a decrease."""
+        return self._impl.sum_down
