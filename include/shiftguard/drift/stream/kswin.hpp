@@ -67,6 +67,14 @@ class kswin : public stream_detector<kswin> {
     older_sample_.assign(stat, 0.0);
     recent_sample_.assign(stat, 0.0);
     recent_in_order_.assign(stat, 0.0);
+    // With two samples of stat_size values the statistic is h / stat_size for an integer h,
+    // so the p-values SciPy would compute are tabulated once.
+    p_value_table_.resize(stat + 1);
+    for (std::size_t h = 0; h <= stat; ++h) {
+      double statistic = static_cast<double>(h) / static_cast<double>(stat);
+      p_value_table_[h] = ks_2samp_p_value(options.stat_size, options.stat_size, statistic,
+                                           alternative::two_sided, ks_method::automatic);
+    }
     for (const double value : initial_window) {
       if (!std::isfinite(value)) {
         throw invalid_argument("initial_window must hold finite values");
@@ -114,10 +122,10 @@ class kswin : public stream_detector<kswin> {
     std::copy(recent_in_order_.begin(), recent_in_order_.end(), recent_sample_.begin());
     std::sort(older_sample_.begin(), older_sample_.end());
     std::sort(recent_sample_.begin(), recent_sample_.end());
-    const ks_result test = ks_2samp_sorted(older_sample_.data(), options_.stat_size,
-                                           recent_sample_.data(), options_.stat_size);
-    p_value_ = test.p_value;
-    drift_detected_ = p_value_ <= options_.alpha && test.statistic > 0.1;
+    const std::size_t h = largest_cdf_gap(stat);
+    const double statistic = static_cast<double>(h) / static_cast<double>(stat);
+    p_value_ = p_value_table_[h];
+    drift_detected_ = p_value_ <= options_.alpha && statistic > 0.1;
     if (drift_detected_) {
       // river keeps only the most recent values (the next update resets anyway).
       count_ = 0;
@@ -175,18 +183,34 @@ class kswin : public stream_detector<kswin> {
   }
 
  private:
+  // max |i - j| over the merged sorted samples, where i and j count the values <= v in each
+  // sample: stat_size times the two-sided KS statistic, exactly.
+  std::size_t largest_cdf_gap(std::size_t size) const {
+    std::size_t i = 0;
+    std::size_t j = 0;
+    std::size_t gap = 0;
+    while (i < size && j < size) {
+      const double value = std::min(older_sample_[i], recent_sample_[j]);
+      while (i < size && older_sample_[i] == value) ++i;
+      while (j < size && recent_sample_[j] == value) ++j;
+      gap = std::max(gap, i > j ? i - j : j - i);
+    }
+    return gap;  // once one sample is exhausted the gap only shrinks
+  }
+
   double at(std::int64_t i) const {
-    const std::int64_t slot = (head_ + i) % options_.window_size;
+    std::int64_t slot = head_ + i;  // i < window_size, so one wrap at most
+    if (slot >= options_.window_size) slot -= options_.window_size;
     return window_[static_cast<std::size_t>(slot)];
   }
 
   void push(double x) {
     if (count_ < options_.window_size) {
-      window_[static_cast<std::size_t>((head_ + count_) % options_.window_size)] = x;
+      window_[static_cast<std::size_t>(count_)] = x;  // head_ is 0 until the window is full
       ++count_;
     } else {
       window_[static_cast<std::size_t>(head_)] = x;
-      head_ = (head_ + 1) % options_.window_size;
+      if (++head_ == options_.window_size) head_ = 0;
     }
   }
 
@@ -203,6 +227,7 @@ class kswin : public stream_detector<kswin> {
   std::vector<double> older_sample_;
   std::vector<double> recent_sample_;
   std::vector<double> recent_in_order_;
+  std::vector<double> p_value_table_;  // p-value for statistic h / stat_size
 };
 
 }  // namespace shiftguard::drift::stream
