@@ -26,6 +26,77 @@ def ks_2samp_p_value(
 def kolmogorov_two_sided_sf(n: int, d: float) -> float: ...
 def smirnov_sf(n: int, d: float) -> float: ...
 
+class _StreamDetector:
+    """Methods shared by every scalar stream detector."""
+
+    def update(self, x: float) -> None: ...
+    def update_many(
+        self, values: npt.NDArray[np.float64]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
+    def reset(self) -> None: ...
+    @property
+    def drift_detected(self) -> bool: ...
+    @property
+    def warning_detected(self) -> bool: ...
+    def save(self) -> bytes: ...
+    @staticmethod
+    def load(data: bytes) -> Any: ...
+    def params(self) -> dict[str, Any]: ...
+
+class PageHinkley(_StreamDetector):
+    def __init__(
+        self,
+        min_instances: int,
+        delta: float,
+        threshold: float,
+        alpha: float,
+        mode: str,
+        nan_policy: str,
+    ) -> None: ...
+    @property
+    def n_seen(self) -> int: ...
+    @property
+    def mean(self) -> float: ...
+
+class KSWIN(_StreamDetector):
+    def __init__(
+        self,
+        alpha: float,
+        window_size: int,
+        stat_size: int,
+        seed: int,
+        window: list[float],
+        nan_policy: str,
+    ) -> None: ...
+    @property
+    def n_seen(self) -> int: ...
+    @property
+    def p_value(self) -> float: ...
+    @property
+    def window(self) -> list[float]: ...
+
+class CUSUM(_StreamDetector):
+    def __init__(
+        self,
+        target: float | None,
+        std: float | None,
+        burn_in: int,
+        k: float,
+        h: float,
+        mode: str,
+        nan_policy: str,
+    ) -> None: ...
+    @property
+    def n_seen(self) -> int: ...
+    @property
+    def sum_up(self) -> float: ...
+    @property
+    def sum_down(self) -> float: ...
+    @property
+    def target_in_use(self) -> float: ...
+    @property
+    def std_in_use(self) -> float: ...
+
 class _KSDetector:
     def __init__(
         self,
