@@ -59,16 +59,31 @@ demo: install
 	  if [ $$status -eq 1 ]; then echo "(exit status 1: drift detected, as expected for this data)"; \
 	  elif [ $$status -ne 0 ]; then exit $$status; fi
 
-# Benchmarks against the peer libraries in their own venv (alibi-detect pins numpy<2);
-# shiftguard is built fresh in build/bench so it never shares a CMake cache with dev builds.
-bench: system-deps
+# Benchmarks against the peer libraries. alibi-detect pins numpy<2, so bench_drift.py runs in
+# its own venv (.venv-bench, with shiftguard built fresh in build/bench so it never shares a
+# CMake cache with dev builds); river needs numpy>=2.2 and is a test dependency already, so
+# bench_stream.py runs in the test environment. The C++ micro-benchmarks are built in
+# build/bench-cpp (Release).
+BENCH_VENV_SCRIPTS := benchmarks/bench_drift.py
+BENCH_SCRIPTS := benchmarks/bench_stream.py
+
+bench: system-deps install
 	$(PYTHON) -m venv .venv-bench
 	.venv-bench/bin/python -m pip install -q --disable-pip-version-check -r benchmarks/requirements.txt
 	rm -rf $(BUILD)/bench
 	.venv-bench/bin/python -m pip install -q --disable-pip-version-check -C build-dir=$(BUILD)/bench .
-	@status=0; for script in benchmarks/bench_*.py; do \
+	$(CMAKE) -S . -B $(BUILD)/bench-cpp -DCMAKE_BUILD_TYPE=Release -DSHIFTGUARD_BUILD_TESTS=OFF \
+	  -DSHIFTGUARD_BUILD_BENCHMARKS=ON
+	$(CMAKE) --build $(BUILD)/bench-cpp -j$(JOBS) --target bench_stream
+	@status=0; \
+	for script in $(BENCH_VENV_SCRIPTS); do \
 	  echo "== $$script"; .venv-bench/bin/python $$script || status=1; \
-	done; exit $$status
+	done; \
+	for script in $(BENCH_SCRIPTS); do \
+	  echo "== $$script"; $(PYTHON) $$script || status=1; \
+	done; \
+	echo "== bench_stream (C++)"; $(BUILD)/bench-cpp/benchmarks/cpp/bench_stream || status=1; \
+	exit $$status
 
 clean:
 	rm -rf $(BUILD)
