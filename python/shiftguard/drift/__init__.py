@@ -13,10 +13,12 @@ plus ``update_many(values)`` for whole arrays. Detectors of real-valued streams 
 from __future__ import annotations
 
 from . import binary
+from ._adwin import ADWIN
 from ._batch import KSDrift, KSDriftResult, KSResult, ks_2samp
 from ._stream import PageHinkley, StreamEvents
 
 __all__ = [
+    "ADWIN",
     "KSDrift",
     "KSDriftResult",
     "KSResult",
