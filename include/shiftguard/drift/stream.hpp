@@ -3,6 +3,7 @@
 // Streaming drift detectors: one value at a time, constant memory, river's semantics.
 // Each detector also has a header of its own under drift/stream/ that can be included alone.
 
+#include "shiftguard/drift/stream/adwin.hpp"
 #include "shiftguard/drift/stream/common.hpp"
 #include "shiftguard/drift/stream/cusum.hpp"
 #include "shiftguard/drift/stream/kswin.hpp"

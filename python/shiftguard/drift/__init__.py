@@ -13,15 +13,17 @@ plus ``update_many(values)`` for whole arrays. Detectors of real-valued streams 
 from __future__ import annotations
 
 from . import binary
+from ._adwin import ADWIN
 from ._batch import KSDrift, KSDriftResult, KSResult, ks_2samp
 from ._stream import CUSUM, KSWIN, PageHinkley, StreamEvents
 
 __all__ = [
+    "ADWIN",
     "CUSUM",
-    "KSWIN",
     "KSDrift",
     "KSDriftResult",
     "KSResult",
+    "KSWIN",
     "PageHinkley",
     "StreamEvents",
     "binary",

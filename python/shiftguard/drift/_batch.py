@@ -138,7 +138,7 @@ class KSDriftResult:
         """alibi-detect's layout: ``{'meta': {...}, 'data': {'is_drift', 'p_val',
         'threshold', 'distance'}}``; ``is_drift`` is an int (batch) or an int array
         (``drift_type="feature"``), as alibi-detect returns it."""
-        from . import __version__
+        from .. import __version__
 
         is_drift: Any
         if self.drift_type == "feature":

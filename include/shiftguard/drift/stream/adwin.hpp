@@ -1,0 +1,389 @@
+#pragma once
+
+// ADWIN (ADaptive WINdowing, Bifet & Gavaldà 2007) for a change in the mean of a real-valued
+// stream, with river's semantics (drift.ADWIN, river 0.26.1).
+//
+// The window is summarised by an exponential histogram: row r of the histogram holds up to
+// max_buckets buckets, each the sum (and the sum of squared deviations) of 2^r consecutive
+// values, oldest first; rows further down hold older values. A new value enters row 0 as a
+// bucket of one; when a row holds max_buckets + 1 buckets its two oldest merge into one
+// bucket of the next row, which may cascade. So a window of n values takes
+// O(max_buckets * log2(n / max_buckets)) buckets.
+//
+// Every `clock` values, once the window holds more than grace_period values, every split of
+// the window at a bucket boundary into an older part W0 and a newer part W1 (both at least
+// min_window_length long) is tested: when |mean(W0) - mean(W1)| exceeds
+//   sqrt(2 m variance/width ln(2 ln(width) / delta)) + 2/3 m ln(2 ln(width) / delta),
+//   m = 1 / (n0 - min_window_length + 1) + 1 / (n1 - min_window_length + 1),
+// the oldest bucket is dropped, the splits are tested again, and drift is signalled. As in
+// river, the detector then starts afresh with the next value (an empty window).
+//
+// The arithmetic follows river's order of operations, so that the rounding and therefore the
+// detection indices are the same.
+//
+// Storage: one contiguous block of (max_buckets + 1) slots per row, used as a ring buffer, so
+// an update moves no data and allocates nothing once the window has reached its largest
+// number of rows; a new row (a doubling of the window) grows the block, and a reset keeps it.
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "shiftguard/core/checks.hpp"
+#include "shiftguard/core/errors.hpp"
+#include "shiftguard/core/serialization.hpp"
+#include "shiftguard/core/types.hpp"
+#include "shiftguard/drift/stream/common.hpp"
+
+namespace shiftguard::drift::stream {
+
+/// ADWIN options; defaults are river's.
+struct adwin_options {
+  double delta = 0.002;                 ///< significance level, in (0, 1)
+  std::int64_t clock = 32;              ///< test for change every `clock` values (1 to 2^31-1)
+  std::int64_t max_buckets = 5;         ///< buckets per row before two merge (1 to 2^20)
+  std::int64_t min_window_length = 5;   ///< shortest sub-window a split may leave (>= 1)
+  std::int64_t grace_period = 10;       ///< no test until the window holds more values (>= 0)
+  nan_policy nan_handling = nan_policy::raise;
+};
+
+/// ADWIN change detector.
+class adwin : public stream_detector<adwin> {
+ public:
+  static constexpr const char* type_tag = "drift.stream.adwin";
+  static constexpr std::uint32_t type_version = 1;
+  static constexpr value_domain domain = value_domain::real;
+  using options_type = adwin_options;
+
+  /// Largest max_buckets accepted (a row of the histogram takes 16 (max_buckets + 1) bytes).
+  static constexpr std::int64_t max_max_buckets = std::int64_t{1} << 20;
+  /// Most rows the histogram can have: a bucket of row r holds 2^r values, and the window
+  /// length stays below 2^62.
+  static constexpr std::size_t max_rows = 62;
+
+  explicit adwin(const adwin_options& options = {})
+      : options_(options), stride_(static_cast<std::size_t>(validated(options).max_buckets) + 1) {
+    clock_ = static_cast<std::int32_t>(options.clock);
+    min_window_length_ = static_cast<double>(options.min_window_length);
+    grace_period_ = static_cast<double>(options.grace_period);
+    add_row();
+  }
+
+  [[nodiscard]] const adwin_options& options() const { return options_; }
+
+  /// Number of values in the window.
+  [[nodiscard]] std::int64_t width() const { return width_; }
+  /// Sum of the values in the window.
+  [[nodiscard]] double total() const { return total_; }
+  /// river's `variance`: the sum of squared deviations of the window's values from their mean
+  /// (the window's variance times its width), maintained incrementally.
+  [[nodiscard]] double variance() const { return variance_; }
+  /// Mean of the window (0 when it is empty).
+  [[nodiscard]] double estimation() const {
+    return width_ == 0 ? 0.0 : total_ / static_cast<double>(width_);
+  }
+  /// Changes detected since the detector last started afresh. As in river, the detector
+  /// starts afresh on the value after a drift, so this is 1 right after a drift, else 0.
+  [[nodiscard]] std::int64_t n_detections() const { return n_detections_; }
+  /// Rows of the exponential histogram in use (grows like log2(width / max_buckets)).
+  [[nodiscard]] std::size_t n_bucket_rows() const { return n_rows_; }
+  /// Buckets held in all rows.
+  [[nodiscard]] std::int64_t n_buckets() const {
+    std::int64_t count = 0;
+    for (std::size_t row = 0; row < n_rows_; ++row) {
+      count += static_cast<std::int64_t>(counts_[row]);
+    }
+    return count;
+  }
+  /// Rows for which storage is allocated (kept across resets).
+  [[nodiscard]] std::size_t allocated_bucket_rows() const { return counts_.size(); }
+
+  void reset() {
+    clear_flags();
+    for (std::size_t row = 0; row < n_rows_; ++row) {
+      starts_[row] = 0;
+      counts_[row] = 0;
+    }
+    n_rows_ = 1;
+    width_ = 0;
+    total_ = 0.0;
+    variance_ = 0.0;
+    tick_ = 0;
+    n_detections_ = 0;
+  }
+
+  void process(double x) {
+    if (drift_detected_) reset();
+    insert(x);
+    drift_detected_ = detect_change();
+  }
+
+  void write_state(serialization::binary_writer& writer) const {
+    writer.write_f64(options_.delta);
+    writer.write_i64(options_.clock);
+    writer.write_i64(options_.max_buckets);
+    writer.write_i64(options_.min_window_length);
+    writer.write_i64(options_.grace_period);
+    writer.write_i64(tick_);
+    writer.write_i64(n_detections_);
+    writer.write_i64(width_);
+    writer.write_f64(total_);
+    writer.write_f64(variance_);
+    writer.write_u64(n_rows_);
+    // Each row oldest bucket first, whatever the ring buffer's rotation.
+    for (std::size_t row = 0; row < n_rows_; ++row) {
+      const std::size_t count = counts_[row];
+      writer.write_u64(count);
+      for (std::size_t k = 0; k < count; ++k) writer.write_f64(totals_[slot(row, k)]);
+      for (std::size_t k = 0; k < count; ++k) writer.write_f64(variances_[slot(row, k)]);
+    }
+  }
+
+  static adwin read_state(serialization::binary_reader& reader, nan_policy policy) {
+    adwin_options options;
+    options.nan_handling = policy;
+    options.delta = reader.read_f64();
+    options.clock = reader.read_i64();
+    options.max_buckets = reader.read_i64();
+    options.min_window_length = reader.read_i64();
+    options.grace_period = reader.read_i64();
+    adwin detector(options);  // validates the options (invalid_argument -> format_error)
+
+    const std::int64_t tick = reader.read_i64();
+    if (tick < std::numeric_limits<std::int32_t>::min() ||
+        tick > std::numeric_limits<std::int32_t>::max()) {
+      reader.fail("the clock tick " + std::to_string(tick) + " is out of range");
+    }
+    detector.tick_ = static_cast<std::int32_t>(tick);
+    detector.n_detections_ = reader.read_i64();
+    if (detector.n_detections_ < 0 || detector.n_detections_ > 1) {
+      reader.fail("n_detections is " + std::to_string(detector.n_detections_) +
+                  ", expected 0 or 1");
+    }
+    const std::int64_t width = reader.read_i64();
+    detector.total_ = reader.read_f64();
+    detector.variance_ = reader.read_f64();
+
+    const std::uint64_t n_rows = reader.read_u64();
+    if (n_rows < 1 || n_rows > max_rows) {
+      reader.fail("the histogram has " + std::to_string(n_rows) + " rows, expected 1 to " +
+                  std::to_string(max_rows));
+    }
+    const auto max_buckets = static_cast<std::uint64_t>(options.max_buckets);
+    std::int64_t counted_width = 0;
+    for (std::size_t row = 0; row < n_rows; ++row) {
+      const std::uint64_t count = reader.read_u64();
+      const bool last = row + 1 == n_rows;
+      // Rows above the last have been merged from, so they hold max_buckets - 1 or
+      // max_buckets buckets; the last holds 1 to max_buckets (0 only when it is the only row).
+      const std::uint64_t least = last ? (n_rows == 1 ? 0 : 1) : max_buckets - 1;
+      if (count < least || count > max_buckets) {
+        reader.fail("row " + std::to_string(row) + " of the histogram holds " +
+                    std::to_string(count) + " buckets, expected " + std::to_string(least) +
+                    " to " + std::to_string(max_buckets));
+      }
+      // count <= 2^20 and row < 62: the sum stays below 2^62 + 2^21 (no overflow), checked
+      // against the limit as it grows.
+      counted_width += static_cast<std::int64_t>(count) << row;
+      if (counted_width > (std::int64_t{1} << 62)) reader.fail("the window is too long");
+      if (row >= detector.n_rows_) detector.add_row();
+      // Each value is 8 bytes: a count beyond the remaining data fails in read_f64 before
+      // anything out of bounds is touched (the row's slots exist already).
+      detector.starts_[row] = 0;
+      detector.counts_[row] = static_cast<std::size_t>(count);
+      for (std::size_t k = 0; k < count; ++k) {
+        detector.totals_[detector.slot(row, k)] = reader.read_f64();
+      }
+      for (std::size_t k = 0; k < count; ++k) {
+        detector.variances_[detector.slot(row, k)] = reader.read_f64();
+      }
+    }
+    if (width != counted_width) {
+      reader.fail("the window width " + std::to_string(width) +
+                  " does not match its buckets (" + std::to_string(counted_width) + ")");
+    }
+    detector.width_ = width;
+    return detector;
+  }
+
+ private:
+  static const adwin_options& validated(const adwin_options& options) {
+    checks::open_interval(options.delta, 0.0, 1.0, "delta");
+    checks::count_at_least(options.clock, 1, "clock");
+    if (options.clock > std::numeric_limits<std::int32_t>::max()) {
+      throw invalid_argument("clock must be <= 2147483647, got " + std::to_string(options.clock));
+    }
+    checks::count_at_least(options.max_buckets, 1, "max_buckets");
+    if (options.max_buckets > max_max_buckets) {
+      throw invalid_argument("max_buckets must be <= " + std::to_string(max_max_buckets) +
+                             ", got " + std::to_string(options.max_buckets));
+    }
+    checks::count_at_least(options.min_window_length, 1, "min_window_length");
+    checks::count_at_least(options.grace_period, 0, "grace_period");
+    return options;
+  }
+
+  // Physical slot of the k-th oldest bucket of a row.
+  [[nodiscard]] std::size_t slot(std::size_t row, std::size_t k) const {
+    std::size_t position = starts_[row] + k;
+    if (position >= stride_) position -= stride_;
+    return row * stride_ + position;
+  }
+
+  // Makes row n_rows_ available (empty), allocating only when it never existed before.
+  void add_row() {
+    if (n_rows_ == counts_.size()) {
+      totals_.resize(totals_.size() + stride_, 0.0);
+      variances_.resize(variances_.size() + stride_, 0.0);
+      starts_.push_back(0);
+      counts_.push_back(0);
+    }
+    starts_[n_rows_] = 0;
+    counts_[n_rows_] = 0;
+    ++n_rows_;
+  }
+
+  void push_bucket(std::size_t row, double total, double variance) {
+    const std::size_t at = slot(row, counts_[row]);
+    totals_[at] = total;
+    variances_[at] = variance;
+    ++counts_[row];
+  }
+
+  void drop_oldest(std::size_t row, std::size_t how_many) {
+    starts_[row] += how_many;
+    if (starts_[row] >= stride_) starts_[row] -= stride_;
+    counts_[row] -= how_many;
+  }
+
+  void insert(double x) {
+    push_bucket(0, x, 0.0);
+    ++width_;
+    const double width = static_cast<double>(width_);
+    double increment = 0.0;
+    if (width > 1.0) {
+      const double deviation = x - total_ / (width - 1.0);
+      increment = (width - 1.0) * deviation * deviation / width;
+    }
+    variance_ += increment;
+    total_ += x;
+    compress();
+  }
+
+  // Merges the two oldest buckets of every full row into the next row, from row 0 down.
+  void compress() {
+    const auto max_buckets = static_cast<std::size_t>(options_.max_buckets);
+    for (std::size_t row = 0; counts_[row] == max_buckets + 1; ++row) {
+      const double size = static_cast<double>(std::uint64_t{1} << row);
+      const std::size_t first = slot(row, 0);
+      const std::size_t second = slot(row, 1);
+      const double total_first = totals_[first];
+      const double total_second = totals_[second];
+      const double mean_first = total_first / size;
+      const double mean_second = total_second / size;
+      const double merged_total = total_first + total_second;
+      const double spread = size * 0.5 * (mean_first - mean_second) * (mean_first - mean_second);
+      const double merged_variance = variances_[first] + variances_[second] + spread;
+      if (row + 1 == n_rows_) add_row();
+      push_bucket(row + 1, merged_total, merged_variance);
+      drop_oldest(row, 2);
+      if (counts_[row + 1] <= max_buckets) break;
+    }
+  }
+
+  // Drops the oldest bucket (the first of the last row) from the window.
+  void delete_oldest() {
+    const std::size_t last = n_rows_ - 1;
+    const double size = static_cast<double>(std::uint64_t{1} << last);
+    const std::size_t at = slot(last, 0);
+    const double bucket_total = totals_[at];
+    const double bucket_mean = bucket_total / size;
+    width_ -= std::int64_t{1} << last;
+    total_ -= bucket_total;
+    const double width = static_cast<double>(width_);
+    const double window_mean = total_ / width;
+    const double decrement = variances_[at] + size * width * (bucket_mean - window_mean) *
+                                                  (bucket_mean - window_mean) / (size + width);
+    variance_ -= decrement;
+    drop_oldest(last, 1);
+    // river drops an emptied last row; rows above it can only be empty when max_buckets is 1,
+    // and river would fail on the next deletion then, so drop every empty trailing row.
+    while (n_rows_ > 1 && counts_[n_rows_ - 1] == 0) --n_rows_;
+  }
+
+  // Tests every split of the window; drops the oldest buckets while some split shows a change.
+  bool detect_change() {
+    bool change = false;
+    // river keeps the tick in a 32-bit integer that wraps around.
+    tick_ = static_cast<std::int32_t>(static_cast<std::uint32_t>(tick_) + 1U);
+    if (tick_ % clock_ == 0 && static_cast<double>(width_) > grace_period_) {
+      bool cut = true;
+      while (cut) {
+        cut = false;
+        const double width = static_cast<double>(width_);
+        // Same operands as river's per-split computation, computed once per pass.
+        const double delta_prime = std::log(2.0 * std::log(width) / options_.delta);
+        const double variance_per_value = variance_ / width;
+        double n0 = 0.0;
+        double n1 = width;
+        double u0 = 0.0;
+        double u1 = total_;
+        for (std::size_t row = n_rows_; row-- > 0 && !cut;) {
+          const double size = static_cast<double>(std::uint64_t{1} << row);
+          const std::size_t count = counts_[row];
+          for (std::size_t k = 0; k < count; ++k) {
+            n0 += size;
+            n1 -= size;
+            const double bucket_total = totals_[slot(row, k)];
+            u0 += bucket_total;
+            u1 -= bucket_total;
+            if (row == 0 && k + 1 == count) break;  // W1 would be empty
+            const double mean_difference = (u0 / n0) - (u1 / n1);
+            if (n1 >= min_window_length_ && n0 >= min_window_length_ &&
+                cut_found(n0, n1, mean_difference, delta_prime, variance_per_value)) {
+              cut = true;
+              change = true;
+              delete_oldest();
+              break;
+            }
+          }
+        }
+      }
+    }
+    if (change) ++n_detections_;
+    return change;
+  }
+
+  [[nodiscard]] bool cut_found(double n0, double n1, double mean_difference, double delta_prime,
+                               double variance_per_value) const {
+    const double m_reciprocal =
+        1.0 / (n0 - min_window_length_ + 1.0) + 1.0 / (n1 - min_window_length_ + 1.0);
+    const double epsilon = std::sqrt(2.0 * m_reciprocal * variance_per_value * delta_prime) +
+                           2.0 / 3.0 * delta_prime * m_reciprocal;
+    return std::fabs(mean_difference) > epsilon;
+  }
+
+  adwin_options options_;
+  std::size_t stride_;  // slots per row: max_buckets + 1
+  std::int32_t clock_ = 32;
+  double min_window_length_ = 5.0;
+  double grace_period_ = 10.0;
+
+  // Histogram rows 0..n_rows_-1 in use; storage for counts_.size() rows.
+  std::vector<double> totals_;     // row r's slots at [r * stride_, (r + 1) * stride_)
+  std::vector<double> variances_;  // likewise
+  std::vector<std::size_t> starts_;  // ring-buffer position of each row's oldest bucket
+  std::vector<std::size_t> counts_;  // buckets in each row
+  std::size_t n_rows_ = 0;
+
+  std::int64_t width_ = 0;
+  double total_ = 0.0;
+  double variance_ = 0.0;
+  std::int32_t tick_ = 0;
+  std::int64_t n_detections_ = 0;
+};
+
+}  // namespace shiftguard::drift::stream
