@@ -275,6 +275,8 @@ def main() -> int:
     parser.add_argument("--values", type=int, default=10_000_000, help="values per stream")
     parser.add_argument("--repeat", type=int, default=3, help="repetitions of update_many")
     parser.add_argument("--seeds", type=int, default=3, help="seeded streams per change-point kind")
+    parser.add_argument("--only", nargs="+", metavar="DETECTOR", help="run these detectors only")
+    parser.add_argument("--skip-change-points", action="store_true", help="throughput only")
     args = parser.parse_args()
     n, river_scale, seeds = args.values, 1.0, args.seeds
     if args.quick:
@@ -286,7 +288,7 @@ def main() -> int:
           f"Python {platform.python_version()}")
     print(f"machine: {cpu_model()}, {len(os.sched_getaffinity(0))} usable cores; "
           f"{datetime.date.today().isoformat()}")
-    pairs = detector_pairs()
+    pairs = [p for p in detector_pairs() if not args.only or p.name in args.only]
 
     print(f"\n== Throughput (values/s); shiftguard update_many over {n:,} values, "
           "river and shiftguard update() in a Python loop over a prefix")
@@ -294,6 +296,8 @@ def main() -> int:
           f"{'update loop':>12} {'ratio':>9}  same detections")
     bench_throughput(pairs, n, args.repeat, river_scale)
 
+    if args.skip_change_points:
+        return 0
     print(f"\n== Change points: {N_SEGMENTS} segments of {SEGMENT:,} values, {seeds} seeded "
           "stream(s) per kind")
     print(f"{'stream':<21} {'detector':<12} {'shiftguard: delay  FA/100k  missed':>34}   "

@@ -93,6 +93,7 @@ int main(int argc, char** argv) {
   const auto binary = make_stream(n, true, 2);
 
   std::vector<row> rows;
+  rows.push_back(measure("ADWIN", stream::adwin{}, real, repeat));
   rows.push_back(measure("PageHinkley", stream::page_hinkley{}, real, repeat));
   stream::kswin_options kswin_options;
   kswin_options.seed = 1;

@@ -27,6 +27,63 @@ inline py::array_t<std::int64_t> index_array(const std::vector<index>& positions
   return out;
 }
 
+namespace detail {
+
+// Python exception types registered in module.cpp, looked up once (see bind_fast_step).
+struct stream_exception_types {
+  PyObject* invalid_argument = nullptr;
+  PyObject* error = nullptr;
+};
+
+inline stream_exception_types& exception_types() {
+  static stream_exception_types types;
+  return types;
+}
+
+// `step(x)`: one value, called from Python's per-value loop. pybind11's general dispatcher
+// costs more than the update itself (about 150 ns against river's 100 ns for a PyO3 call),
+// so this one method is a plain METH_O C function: it converts x with PyFloat_AsDouble
+// (floats, ints, bools, NumPy scalars; anything else raises TypeError) and returns the new
+// state as a small int: 1 = warning, 2 = drift, 3 = both, 0 = neither.
+template <class Detector>
+PyObject* fast_step(PyObject* self, PyObject* argument) {
+  const double x = PyFloat_AsDouble(argument);
+  if (x == -1.0 && PyErr_Occurred() != nullptr) return nullptr;
+  try {
+    auto& detector = py::handle(self).cast<Detector&>();
+    detector.update(x);
+    return PyLong_FromLong((detector.drift_detected() ? 2 : 0) +
+                           (detector.warning_detected() ? 1 : 0));
+  } catch (const shiftguard::invalid_argument& failure) {
+    PyErr_SetString(exception_types().invalid_argument, failure.what());
+  } catch (const shiftguard::error& failure) {
+    PyErr_SetString(exception_types().error, failure.what());
+  } catch (const std::exception& failure) {
+    PyErr_SetString(PyExc_RuntimeError, failure.what());
+  }
+  return nullptr;
+}
+
+template <class Detector>
+void bind_fast_step(py::class_<Detector>& cls, py::module_& module) {
+  auto& types = exception_types();
+  if (types.error == nullptr) {
+    types.invalid_argument = module.attr("InvalidArgumentError").ptr();
+    types.error = module.attr("Error").ptr();
+  }
+  static PyMethodDef definition = {
+      "step", reinterpret_cast<PyCFunction>(&fast_step<Detector>), METH_O,
+      "step(x) -> int: process one value; returns 2 * drift_detected + warning_detected"};
+  PyObject* descriptor =
+      PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(cls.ptr()), &definition);
+  if (descriptor == nullptr) throw py::error_already_set();
+  const int status = PyObject_SetAttrString(cls.ptr(), "step", descriptor);
+  Py_DECREF(descriptor);
+  if (status != 0) throw py::error_already_set();
+}
+
+}  // namespace detail
+
 // The methods every stream detector shares. `params` returns the constructor arguments
 // (the Python names) as a dict, so the Python class can be rebuilt from a loaded state.
 template <class Detector, class Params>
@@ -63,6 +120,7 @@ py::class_<Detector> bind_stream_detector(py::module_& module, const char* name,
         out["nan_policy"] = stream::detail::nan_policy_name(detector.options().nan_handling);
         return out;
       });
+  detail::bind_fast_step(cls, module);
   return cls;
 }
 

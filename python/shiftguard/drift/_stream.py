@@ -71,12 +71,16 @@ class StreamDetector:
 
     def _start(self, **params: Any) -> None:
         params["nan_policy"] = check_option("nan_policy", params["nan_policy"])
-        self._impl = self._core_type(**params)
-        self._adopt_params()
+        self._attach(self._core_type(**params))
 
-    def _adopt_params(self) -> None:
+    def _attach(self, impl: Any) -> None:
+        self._impl = impl
+        # The per-value path: a bound C function returning 2 * drift + warning, kept here so
+        # that update() costs one attribute lookup and one call.
+        self._step = impl.step
+        self._state = 2 * impl.drift_detected + impl.warning_detected
         # Public attributes mirror the constructor arguments, as in river and scikit-learn.
-        for name, value in self._impl.params().items():
+        for name, value in impl.params().items():
             object.__setattr__(self, name, value)
 
     def update(self, x: float) -> StreamDetector:
@@ -86,7 +90,7 @@ class StreamDetector:
         and is skipped under ``"omit"``.
         """
         try:
-            self._impl.update(x)
+            self._state = self._step(x)
         except TypeError:
             raise TypeError(f"x must be a real number, got {type(x).__name__}") from None
         return self
@@ -99,22 +103,24 @@ class StreamDetector:
         detector unchanged.
         """
         drift, warning = self._impl.update_many(as_stream_values(values))
+        self._state = 2 * self._impl.drift_detected + self._impl.warning_detected
         return StreamEvents(drift_indices=drift, warning_indices=warning)
 
     def reset(self) -> StreamDetector:
         """Forget everything seen; the parameters stay."""
         self._impl.reset()
+        self._state = 0
         return self
 
     @property
     def drift_detected(self) -> bool:
         """Whether the last value processed signalled drift."""
-        return self._impl.drift_detected
+        return self._state >= 2
 
     @property
     def warning_detected(self) -> bool:
         """Whether the last value processed put the detector in its warning zone."""
-        return self._impl.warning_detected
+        return self._state & 1 == 1
 
     def save(self) -> bytes:
         """The detector's full state (parameters and everything seen) as bytes."""
@@ -130,16 +136,14 @@ class StreamDetector:
         if not isinstance(data, (bytes, bytearray, memoryview)):
             raise TypeError(f"data must be bytes, got {type(data).__name__}")
         detector = cls.__new__(cls)
-        detector._impl = cls._core_type.load(bytes(data))
-        detector._adopt_params()
+        detector._attach(cls._core_type.load(bytes(data)))
         return detector
 
     def __getstate__(self) -> dict[str, bytes]:
         return {"state": self.save()}
 
     def __setstate__(self, state: dict[str, bytes]) -> None:
-        self._impl = self._core_type.load(state["state"])
-        self._adopt_params()
+        self._attach(self._core_type.load(state["state"]))
 
     def __copy__(self) -> StreamDetector:
         return type(self).load(self.save())
