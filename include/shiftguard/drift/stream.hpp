@@ -4,4 +4,8 @@
 // Each detector also has a header of its own under drift/stream/ that can be included alone.
 
 #include "shiftguard/drift/stream/common.hpp"
+#include "shiftguard/drift/stream/ddm.hpp"
+#include "shiftguard/drift/stream/eddm.hpp"
+#include "shiftguard/drift/stream/hddm_a.hpp"
+#include "shiftguard/drift/stream/hddm_w.hpp"
 #include "shiftguard/drift/stream/page_hinkley.hpp"
