@@ -50,15 +50,15 @@ void bind_eddm(py::module_& module) {
                                out["beta"] = options.beta;
                                return out;
                              })
-      .def(py::init([](std::int64_t warm_start, double alpha, double beta,
-                       const std::string& policy) {
-             stream::eddm_options options;
-             options.warm_start = warm_start;
-             options.alpha = alpha;
-             options.beta = beta;
-             options.nan_handling = drift::nan_policy_from_string(policy);
-             return eddm(options);
-           }),
+      .def(py::init(
+               [](std::int64_t warm_start, double alpha, double beta, const std::string& policy) {
+                 stream::eddm_options options;
+                 options.warm_start = warm_start;
+                 options.alpha = alpha;
+                 options.beta = beta;
+                 options.nan_handling = drift::nan_policy_from_string(policy);
+                 return eddm(options);
+               }),
            py::arg("warm_start"), py::arg("alpha"), py::arg("beta"), py::arg("nan_policy"))
       .def_property_readonly("n_seen", &eddm::n_seen)
       .def_property_readonly("n_errors", &eddm::n_errors)

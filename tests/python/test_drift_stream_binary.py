@@ -116,7 +116,7 @@ def test_equivalence_streams_exercise_every_detector():
         assert [i for i in two_sided if 1500 <= i < 2000]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def classifier_errors(generator: str) -> np.ndarray:
     """Prequential errors (predict, then learn) of Gaussian naive Bayes on a river
     concept-drift stream: 1 where the prediction was wrong."""

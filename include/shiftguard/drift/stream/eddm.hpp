@@ -126,8 +126,8 @@ class eddm : public stream_detector<eddm> {
     }
     detector.distances_.sum_of_squares = detail::read_bounded(
         reader, "the sum of squared distances", 0.0, std::numeric_limits<double>::max());
-    detector.p2s_max_ = detail::read_bounded(reader, "the largest level", -1.0,
-                                             std::numeric_limits<double>::max());
+    detector.p2s_max_ =
+        detail::read_bounded(reader, "the largest level", -1.0, std::numeric_limits<double>::max());
     return detector;
   }
 

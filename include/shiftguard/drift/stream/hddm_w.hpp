@@ -168,11 +168,9 @@ class hddm_w : public stream_detector<hddm_w> {
   static detail::weighted_sample read_sample(serialization::binary_reader& reader) {
     detail::weighted_sample sample;
     sample.mean.started = reader.read_bool();
-    sample.mean.value =
-        detail::read_bounded(reader, "a weighted mean", 0.0, 1.0 + rounding_slack);
-    sample.bounded_condition = detail::read_bounded(reader, "a bounded condition",
-                                                    std::numeric_limits<double>::min(),
-                                                    1.0 + rounding_slack);
+    sample.mean.value = detail::read_bounded(reader, "a weighted mean", 0.0, 1.0 + rounding_slack);
+    sample.bounded_condition = detail::read_bounded(
+        reader, "a bounded condition", std::numeric_limits<double>::min(), 1.0 + rounding_slack);
     if (!sample.started() && (sample.mean.value != 0.0 || sample.bounded_condition != 1.0)) {
       reader.fail("a weighted mean holds values although none were seen");
     }
@@ -190,8 +188,7 @@ class hddm_w : public stream_detector<hddm_w> {
   // Whether `after`'s weighted mean exceeds `before`'s by more than the bound;
   // `log_inverse` is log(1 / confidence).
   [[nodiscard]] static bool mean_changed(const detail::weighted_sample& before,
-                                         const detail::weighted_sample& after,
-                                         double log_inverse) {
+                                         const detail::weighted_sample& after, double log_inverse) {
     if (!(before.started() && after.started())) return false;
     const double bound =
         mcdiarmid_bound(before.bounded_condition + after.bounded_condition, log_inverse);

@@ -80,8 +80,8 @@ void check_golden(const shiftguard::test::binary_golden_case& golden, const Opti
 
 // A state with valid container, flags and options but chosen fields, to check that the
 // loader rejects impossible values (the checksum is right, so only validation can).
-std::string craft_state(const char* tag,
-                        const std::function<void(shiftguard::serialization::binary_writer&)>& body) {
+std::string craft_state(
+    const char* tag, const std::function<void(shiftguard::serialization::binary_writer&)>& body) {
   shiftguard::serialization::binary_writer writer;
   writer.write_u8(0);  // nan_policy raise
   writer.write_bool(false);
@@ -176,8 +176,8 @@ TEST_CASE("binary detectors give river's drift and warning positions") {
   }
 }
 
-TEST_CASE_TEMPLATE("binary detectors take 0/1 values of any numeric type in update_many",
-                   Scalar, float, double, int) {
+TEST_CASE_TEMPLATE("binary detectors take 0/1 values of any numeric type in update_many", Scalar,
+                   float, double, int) {
   const auto values = golden_stream("rise");
   Eigen::Matrix<Scalar, Eigen::Dynamic, 1> typed(static_cast<position>(values.size()));
   for (position i = 0; i < typed.size(); ++i) {
@@ -260,7 +260,8 @@ TEST_CASE("binary detectors warn before they signal drift on a rising error rate
   auto warmed = [&](auto detector) {
     detector.update_many(as_vector(std::vector<double>(values.begin(), values.begin() + 1000)));
     detector.reset();
-    detector.update_many(as_vector(std::vector<double>(values.begin() + 500, values.begin() + 1000)));
+    detector.update_many(
+        as_vector(std::vector<double>(values.begin() + 500, values.begin() + 1000)));
     return detector;
   };
   check(warmed(stream::ddm()));
@@ -273,8 +274,7 @@ TEST_CASE("binary detectors: save mid-stream, load, identical continuation") {
   const auto values = golden_stream("rise");
   check_save_load_continuation<stream::ddm>(stream::ddm_options{}, values);
   check_save_load_continuation<stream::eddm>(stream::eddm_options{30, 0.8, 0.75}, values);
-  check_save_load_continuation<stream::hddm_a>(stream::hddm_a_options{0.001, 0.005, true},
-                                               values);
+  check_save_load_continuation<stream::hddm_a>(stream::hddm_a_options{0.001, 0.005, true}, values);
   check_save_load_continuation<stream::hddm_w>(stream::hddm_w_options{0.001, 0.005, 0.1, true},
                                                values);
 }
@@ -287,16 +287,15 @@ TEST_CASE("binary detectors: truncated or corrupted states throw format_error") 
   check_truncation_and_corruption(stream::hddm_w(), values);
   // a state of another detector
   CHECK_THROWS_WITH_AS(stream::ddm::load(stream::eddm().save()),
-                       doctest::Contains("holds a 'drift.stream.eddm'"),
-                       shiftguard::format_error);
+                       doctest::Contains("holds a 'drift.stream.eddm'"), shiftguard::format_error);
 }
 
 TEST_CASE("binary detectors: impossible saved values throw format_error") {
   using writer = shiftguard::serialization::binary_writer;
   const auto nan = std::numeric_limits<double>::quiet_NaN();
   const auto inf = std::numeric_limits<double>::infinity();
-  auto ddm_state = [&](std::int64_t warm_start, double threshold, std::uint64_t count,
-                       double rate, double p_min, double s_min, double ps_min) {
+  auto ddm_state = [&](std::int64_t warm_start, double threshold, std::uint64_t count, double rate,
+                       double p_min, double s_min, double ps_min) {
     return craft_state("drift.stream.ddm", [=](writer& w) {
       w.write_i64(warm_start);
       w.write_f64(2.0);
@@ -431,10 +430,10 @@ TEST_CASE("binary detectors: bad options throw invalid_argument naming the param
 
   CHECK_THROWS_WITH_AS(stream::eddm(stream::eddm_options{-5, 0.95, 0.9}),
                        doctest::Contains("warm_start"), invalid_argument);
-  CHECK_THROWS_WITH_AS(stream::eddm(stream::eddm_options{30, 1.2, 0.9}),
-                       doctest::Contains("alpha"), invalid_argument);
-  CHECK_THROWS_WITH_AS(stream::eddm(stream::eddm_options{30, 0.95, 0.0}),
-                       doctest::Contains("beta"), invalid_argument);
+  CHECK_THROWS_WITH_AS(stream::eddm(stream::eddm_options{30, 1.2, 0.9}), doctest::Contains("alpha"),
+                       invalid_argument);
+  CHECK_THROWS_WITH_AS(stream::eddm(stream::eddm_options{30, 0.95, 0.0}), doctest::Contains("beta"),
+                       invalid_argument);
   CHECK_THROWS_WITH_AS(stream::eddm(stream::eddm_options{30, 0.8, 0.9}),
                        doctest::Contains("alpha must be greater than or equal to beta"),
                        invalid_argument);
