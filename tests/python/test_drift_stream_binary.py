@@ -199,16 +199,22 @@ def test_update_equals_update_many_and_accepts_bools(cls):
 
 
 @pytest.mark.parametrize("cls", ALL)
-@pytest.mark.parametrize("split", [0, 1, 350, 1000, 1999])
+@pytest.mark.parametrize("split", [0, 1, 350, "just_after_drift", "just_after_warning", 1999])
 def test_save_load_and_pickle_mid_stream_continue_identically(cls, split):
+    if isinstance(split, str):  # save while a flag is set
+        events = cls().update_many(MIXED)
+        flagged = events.drift_indices if "drift" in split else events.warning_indices
+        split = int(flagged[0]) + 1
     original = cls()
     original.update_many(MIXED[:split])
     restored = [cls.load(original.save()), pickle.loads(pickle.dumps(original))]
     restored.append(copy.deepcopy(original))
-    expected = original.update_many(MIXED[split:]).to_dict()
     for other in restored:
         assert type(other) is cls
-        assert other.drift_detected == original.drift_detected or split == len(MIXED)
+        assert other.drift_detected == original.drift_detected
+        assert other.warning_detected == original.warning_detected
+    expected = original.update_many(MIXED[split:]).to_dict()
+    for other in restored:
         assert other.update_many(MIXED[split:]).to_dict() == expected
         assert other.save() == original.save()
 
