@@ -66,6 +66,7 @@ class StreamDetector:
     """Shared behaviour of the streaming detectors (not instantiated directly)."""
 
     _core_type: ClassVar[Any]
+    _value_description: ClassVar[str] = "a real number"
 
     _impl: Any
 
@@ -92,7 +93,9 @@ class StreamDetector:
         try:
             self._state = self._step(x)
         except TypeError:
-            raise TypeError(f"x must be a real number, got {type(x).__name__}") from None
+            raise TypeError(
+                f"x must be {self._value_description}, got {type(x).__name__}"
+            ) from None
         return self
 
     def update_many(self, values: Any) -> StreamEvents:

@@ -12,7 +12,6 @@ and returns where drift and warnings fired.
 
 from __future__ import annotations
 
-from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -32,18 +31,8 @@ def _check_bool(name: str, value: Any) -> bool:
 class _BinaryStreamDetector(StreamDetector):
     """Shared behaviour of the binary detectors: ``update`` takes 0/1 or a bool."""
 
-    def update(self, x: bool | int) -> _BinaryStreamDetector:
-        """Process one outcome (1 or ``True`` = error, 0 or ``False`` = correct) and return the
-        detector.
-
-        A number other than 0 or 1 raises ``ValueError``; a non-number raises ``TypeError``.
-        A NaN raises ``ValueError`` under ``nan_policy="raise"`` (the default) and is skipped
-        under ``"omit"``.
-        """
-        if not isinstance(x, (Real, np.bool_)):
-            raise TypeError(f"x must be 0, 1 or a bool, got {type(x).__name__}")
-        self._impl.update(float(x))
-        return self
+    # update() is the base class's: the core rejects numbers other than 0 and 1.
+    _value_description = "0, 1 or a bool"
 
 
 class DDM(_BinaryStreamDetector):
