@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from . import binary
 from ._batch import KSDrift, KSDriftResult, KSResult, ks_2samp
+from ._online_mmd import MMDDriftOnline
 from ._stream import PageHinkley, StreamEvents
 
 __all__ = [
     "KSDrift",
     "KSDriftResult",
     "KSResult",
+    "MMDDriftOnline",
     "PageHinkley",
     "StreamEvents",
     "binary",
