@@ -128,7 +128,9 @@ class MMDDriftOnline(StreamDetector):
         if sigma is not None:
             sigma = check_real("sigma", sigma)
             if not sigma > 0:
-                raise ValueError(f"sigma must be > 0 (or None for the median heuristic), got {sigma}")
+                raise ValueError(
+                    f"sigma must be > 0 (or None for the median heuristic), got {sigma}"
+                )
         self._impl = core_type(
             array,
             ert=check_real("ert", ert),
@@ -153,7 +155,8 @@ class MMDDriftOnline(StreamDetector):
     @property
     def dtype(self) -> np.dtype:
         """float32 or float64: the precision the detector computes in."""
-        return np.dtype(np.float32 if isinstance(self._impl, _core.OnlineMMDFloat32) else np.float64)
+        single = isinstance(self._impl, _core.OnlineMMDFloat32)
+        return np.dtype(np.float32 if single else np.float64)
 
     def _as_observations(self, x: Any, ndim: int) -> np.ndarray:
         if isinstance(x, (str, bytes)):

@@ -489,10 +489,12 @@ class online_mmd_detector {
                   std::to_string(detector.count_) + ")");
     }
     detector.allocate_window();
-    reader.read_array_into(detector.window_.data(), static_cast<std::size_t>(detector.window_.size()));
+    reader.read_array_into(detector.window_.data(),
+                           static_cast<std::size_t>(detector.window_.size()));
     reader.read_array_into(detector.window_kernel_.data(),
                            static_cast<std::size_t>(detector.window_kernel_.size()));
-    reader.read_array_into(detector.cross_.data(), static_cast<std::size_t>(detector.cross_.size()));
+    reader.read_array_into(detector.cross_.data(),
+                           static_cast<std::size_t>(detector.cross_.size()));
     detector.window_pair_sum_ = reader.read_f64();
     detector.cross_sum_ = reader.read_f64();
     detector.test_stat_ = reader.read_f64();
@@ -516,21 +518,11 @@ class online_mmd_detector {
       for (index b = 0; b < count_; ++b) {
         if (a != b) within += kernel(window_.col(a), window_.col(b));
       }
-      for (index i = 0; i < reference_.cols(); ++i) cross += kernel(reference_.col(i), window_.col(a));
-    }
-    return statistic(reference_term_, within, cross, count_);
-  }
-
-  /// Reference term sum_{i!=j} k(r_i, r_j) / (n (n-1)) computed directly from the kept rows.
-  [[nodiscard]] double recompute_reference_term() const {
-    const index n = reference_.cols();
-    double total = 0.0;
-    for (index i = 0; i < n; ++i) {
-      for (index j = 0; j < n; ++j) {
-        if (i != j) total += kernel(reference_.col(i), reference_.col(j));
+      for (index i = 0; i < reference_.cols(); ++i) {
+        cross += kernel(reference_.col(i), window_.col(a));
       }
     }
-    return total / (static_cast<double>(n) * static_cast<double>(n - 1));
+    return statistic(reference_term_, within, cross, count_);
   }
 
  private:
@@ -651,7 +643,8 @@ class online_mmd_detector {
     // scratch.stream_kernel (kernel among the stream rows) and scratch.cross.
     auto simulate_split = [&](std::uint64_t stream_index, stream_scratch& scratch) {
       detail::mmd::mmd_random_stream random(options_.seed, stream_index);
-      detail::mmd::draw_distinct(random, scratch.permutation, length, scratch.drawn, scratch.swapped);
+      detail::mmd::draw_distinct(random, scratch.permutation, length, scratch.drawn,
+                                 scratch.swapped);
       double reference_sum = grand_total;
       for (index a = 0; a < length; ++a) {
         const auto row_a = all.col(scratch.drawn[static_cast<std::size_t>(a)]);
@@ -663,7 +656,8 @@ class online_mmd_detector {
         }
       }
       for (index a = 0; a < length; ++a) {
-        const double row_sum = row_sums[static_cast<std::size_t>(scratch.drawn[static_cast<std::size_t>(a)])];
+        const index drawn_row = scratch.drawn[static_cast<std::size_t>(a)];
+        const double row_sum = row_sums[static_cast<std::size_t>(drawn_row)];
         double among_stream = 0.0;
         for (index b = 0; b < length; ++b) {
           if (b != a) among_stream += scratch.stream_kernel(b, a);
@@ -687,7 +681,9 @@ class online_mmd_detector {
           const index oldest = t >= size ? t - size + 1 : 0;
           if (t >= size) {  // observation t - size leaves the window
             const index leaving = t - size;
-            for (index l = leaving + 1; l < t; ++l) pair_sum -= 2.0 * scratch.stream_kernel(leaving, l);
+            for (index l = leaving + 1; l < t; ++l) {
+              pair_sum -= 2.0 * scratch.stream_kernel(leaving, l);
+            }
             cross_sum -= scratch.cross[static_cast<std::size_t>(leaving)];
           }
           for (index l = oldest; l < t; ++l) pair_sum += 2.0 * scratch.stream_kernel(t, l);
