@@ -40,6 +40,7 @@ def test_python_examples_run(code, tmp_path, monkeypatch):
         "shiftguard.drift._batch",
         "shiftguard.drift._stream",
         "shiftguard.drift._adwin",
+        "shiftguard.drift._online_mmd",
         "shiftguard.drift.binary",
         "shiftguard.datasets",
         "shiftguard.cli",

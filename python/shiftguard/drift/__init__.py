@@ -15,6 +15,7 @@ from __future__ import annotations
 from . import binary
 from ._adwin import ADWIN
 from ._batch import KSDrift, KSDriftResult, KSResult, ks_2samp
+from ._online_mmd import MMDDriftOnline
 from ._stream import CUSUM, KSWIN, PageHinkley, StreamEvents
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "KSDriftResult",
     "KSResult",
     "KSWIN",
+    "MMDDriftOnline",
     "PageHinkley",
     "StreamEvents",
     "binary",

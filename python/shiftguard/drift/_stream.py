@@ -80,8 +80,11 @@ class StreamDetector:
         # that update() costs one attribute lookup and one call.
         self._step = impl.step
         self._state = 2 * impl.drift_detected + impl.warning_detected
+        self._adopt_params()
+
+    def _adopt_params(self) -> None:
         # Public attributes mirror the constructor arguments, as in river and scikit-learn.
-        for name, value in impl.params().items():
+        for name, value in self._impl.params().items():
             object.__setattr__(self, name, value)
 
     def update(self, x: float) -> StreamDetector:
