@@ -99,6 +99,10 @@ int main(int argc, char** argv) {
   kswin_options.seed = 1;
   rows.push_back(measure("KSWIN", stream::kswin{kswin_options}, real, repeat));
   rows.push_back(measure("CUSUM", stream::cusum{}, real, repeat));
+  rows.push_back(measure("DDM", stream::ddm{}, binary, repeat));
+  rows.push_back(measure("EDDM", stream::eddm{}, binary, repeat));
+  rows.push_back(measure("HDDM_A", stream::hddm_a{}, binary, repeat));
+  rows.push_back(measure("HDDM_W", stream::hddm_w{}, binary, repeat));
 
   std::printf("%zu values per stream, median of %d runs\n", n, repeat);
   std::printf("%-12s %16s %12s %22s %11s\n", "detector", "values/s", "heap bytes",

@@ -64,4 +64,9 @@ TEST_CASE("stream detectors are value types usable from many threads") {
   kswin_options.seed = 5;
   check_value_semantics_and_threads(stream::kswin{kswin_options}, data);
   check_value_semantics_and_threads(stream::cusum{}, data);
+  check_value_semantics_and_threads(stream::adwin{}, data);
+  check_value_semantics_and_threads(stream::ddm{}, errors);
+  check_value_semantics_and_threads(stream::eddm{}, errors);
+  check_value_semantics_and_threads(stream::hddm_a{}, errors);
+  check_value_semantics_and_threads(stream::hddm_w{}, errors);
 }

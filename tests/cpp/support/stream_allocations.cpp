@@ -65,3 +65,14 @@ TEST_CASE("kswin does not allocate per update") {
 }
 
 TEST_CASE("cusum does not allocate per update") { check_no_allocation(stream::cusum{}, false); }
+
+TEST_CASE("adwin does not allocate per update once its rows exist") {
+  check_no_allocation(stream::adwin{}, false);
+}
+
+TEST_CASE("binary detectors do not allocate per update") {
+  check_no_allocation(stream::ddm{}, true);
+  check_no_allocation(stream::eddm{}, true);
+  check_no_allocation(stream::hddm_a{}, true);
+  check_no_allocation(stream::hddm_w{}, true);
+}
