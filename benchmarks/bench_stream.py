@@ -72,8 +72,8 @@ def detector_pairs() -> list[Pair]:
         Pair("CUSUM", False, lambda: sg.CUSUM(), None, 0),
         Pair("DDM", True, lambda: sg_binary.DDM(), lambda: binary.DDM(), 1_000_000),
         Pair("EDDM", True, lambda: sg_binary.EDDM(), lambda: binary.EDDM(), 1_000_000),
-        Pair("HDDM_A", True, lambda: sg_binary.HDDMA(), lambda: binary.HDDM_A(), 1_000_000),
-        Pair("HDDM_W", True, lambda: sg_binary.HDDMW(), lambda: binary.HDDM_W(), 1_000_000),
+        Pair("HDDM_A", True, lambda: sg_binary.HDDM_A(), lambda: binary.HDDMA(), 1_000_000),
+        Pair("HDDM_W", True, lambda: sg_binary.HDDM_W(), lambda: binary.HDDMW(), 1_000_000),
     ]
     return pairs
 

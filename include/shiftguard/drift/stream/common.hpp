@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <Eigen/Core>
@@ -97,19 +98,45 @@ class stream_detector {
   template <class VectorDerived>
   stream_events update_many(const Eigen::DenseBase<VectorDerived>& values) {
     const index n = values.size();
+    // Validation pass without early exit, so that it vectorises; the slow path that names
+    // the first bad value (or notes values to skip) runs only when there is one.
+    bool all_valid = true;
+    for (index i = 0; i < n; ++i) all_valid &= valid(static_cast<double>(values(i)));
     bool any_skipped = false;
-    for (index i = 0; i < n; ++i) {
-      if (!accept(static_cast<double>(values(i)), i)) any_skipped = true;
+    if (!all_valid) {
+      for (index i = 0; i < n; ++i) {
+        if (!accept(static_cast<double>(values(i)), i)) any_skipped = true;
+      }
     }
     stream_events events;
+    if constexpr (std::is_trivially_copyable_v<Derived>) {
+      // Work on a local copy: its fields can live in registers across the loop (the events
+      // vectors' allocations would otherwise force them back to memory at every value).
+      Derived local = self();
+      local.process_batch(values, any_skipped, events);
+      self() = local;
+    } else {
+      self().process_batch(values, any_skipped, events);
+    }
+    return events;
+  }
+
+  /// The processing loop of update_many, for values already validated (`any_skipped`: some
+  /// are non-finite and must be skipped). A detector may provide its own, faster one with
+  /// the same results.
+  template <class VectorDerived>
+  void process_batch(const Eigen::DenseBase<VectorDerived>& values, bool any_skipped,
+                     stream_events& events) {
+    const index n = values.size();
     for (index i = 0; i < n; ++i) {
       const auto x = static_cast<double>(values(i));
       if (any_skipped && !std::isfinite(x)) continue;
       self().process(x);
-      if (drift_detected_) events.drift_indices.push_back(i);
-      if (warning_detected_) events.warning_indices.push_back(i);
+      if (drift_detected_ || warning_detected_) {
+        if (drift_detected_) events.drift_indices.push_back(i);
+        if (warning_detected_) events.warning_indices.push_back(i);
+      }
     }
-    return events;
   }
 
   /// Processes `count` values at `data` (contiguous).
@@ -164,6 +191,16 @@ class stream_detector {
  private:
   const Derived& self() const { return static_cast<const Derived&>(*this); }
   Derived& self() { return static_cast<Derived&>(*this); }
+
+  // Whether x can be processed as it is: finite (x - x is NaN for infinities and NaN), and
+  // 0 or 1 for a binary detector. Branch-free, for the validation pass.
+  static bool valid(double x) {
+    if constexpr (Derived::domain == value_domain::binary) {
+      return (x == 0.0) | (x == 1.0);
+    } else {
+      return x - x == 0.0;
+    }
+  }
 
   // Returns whether x should be processed; throws for values the policy rejects.
   // `position` is the index in a batch, or -1 for a single update.

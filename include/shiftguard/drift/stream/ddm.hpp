@@ -7,6 +7,7 @@
 // when p + s > p_min + warning_threshold * s_min and signals drift when
 // p + s > p_min + drift_threshold * s_min (drift clears the warning).
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -63,18 +64,55 @@ class ddm : public stream_detector<ddm> {
     if (drift_detected_) reset();
     error_rate_.update(x);
     const double p = error_rate_.mean;
-    const double s = std::sqrt(p * (1.0 - p) / error_rate_.n());
-    if (error_rate_.count <= options_.warm_start) return;
-    // p + s <= infinity holds the first time, so p_min_ and s_min_ are set before use.
-    if (p + s <= ps_min_) {
-      p_min_ = p;
-      s_min_ = s;
-      ps_min_ = p_min_ + s_min_;
+    decide(error_rate_.count, p, std::sqrt(p * (1.0 - p) / error_rate_.n()));
+  }
+
+  /// update_many's loop (called by stream_detector::update_many on validated values). The
+  /// values are taken in blocks: the running error rates of a block form a dependency chain,
+  /// but the divisions and square roots do not, so they are computed for the whole block
+  /// first (the same operations as process, so the results are bit-identical), and the
+  /// decisions are then taken value by value. A drift ends the block early: the next value
+  /// starts from a fresh state.
+  template <class VectorDerived>
+  void process_batch(const Eigen::DenseBase<VectorDerived>& values, bool any_skipped,
+                     stream_events& events) {
+    if (any_skipped) {
+      stream_detector::process_batch(values, any_skipped, events);
+      return;
     }
-    warning_detected_ = p + s > p_min_ + options_.warning_threshold * s_min_;
-    if (p + s > p_min_ + options_.drift_threshold * s_min_) {
-      drift_detected_ = true;
-      warning_detected_ = false;
+    constexpr int block = 32;
+    using block_array = Eigen::Array<double, block, 1>;
+    const block_array offsets = block_array::NullaryExpr([](index k) { return k + 1.0; });
+    block_array rate = block_array::Zero();
+    const index n = values.size();
+    index start = 0;
+    while (start < n) {
+      if (drift_detected_) reset();
+      const index length = std::min<index>(block, n - start);
+      const std::int64_t seen = error_rate_.count;
+      // Value counts as doubles (exact below 2^53), so that Eigen vectorises the divisions
+      // and square roots (IEEE operations: the same bits as the scalar ones).
+      const block_array counts = offsets + static_cast<double>(seen);
+      const block_array reciprocal = 1.0 / counts;
+      double mean = error_rate_.mean;
+      for (index k = 0; k < length; ++k) {
+        mean += reciprocal[k] * (static_cast<double>(values(start + k)) - mean);
+        rate[k] = mean;
+      }
+      const block_array deviation = (rate * (1.0 - rate) / counts).sqrt();
+      index used = length;
+      for (index k = 0; k < length; ++k) {
+        decide(seen + k + 1, rate[k], deviation[k]);
+        if (warning_detected_) events.warning_indices.push_back(start + k);
+        if (drift_detected_) {
+          events.drift_indices.push_back(start + k);
+          used = k + 1;
+          break;
+        }
+      }
+      error_rate_.count = seen + used;
+      error_rate_.mean = rate[used - 1];
+      start += used;
     }
   }
 
@@ -115,6 +153,22 @@ class ddm : public stream_detector<ddm> {
   }
 
  private:
+  // The decisions after one value, given the values seen, the error rate p and s.
+  void decide(std::int64_t seen, double p, double s) {
+    if (seen <= options_.warm_start) return;
+    // p + s <= infinity holds the first time, so p_min_ and s_min_ are set before use.
+    if (p + s <= ps_min_) {
+      p_min_ = p;
+      s_min_ = s;
+      ps_min_ = p_min_ + s_min_;
+    }
+    warning_detected_ = p + s > p_min_ + options_.warning_threshold * s_min_;
+    if (p + s > p_min_ + options_.drift_threshold * s_min_) {
+      drift_detected_ = true;
+      warning_detected_ = false;
+    }
+  }
+
   ddm_options options_;
   detail::running_mean error_rate_;
   double p_min_ = std::numeric_limits<double>::quiet_NaN();
