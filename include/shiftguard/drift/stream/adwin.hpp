@@ -70,6 +70,7 @@ class adwin : public stream_detector<adwin> {
     min_window_length_ = static_cast<double>(options.min_window_length);
     grace_period_ = static_cast<double>(options.grace_period);
     add_row();
+    countdown_ = ticks_to_next_test(tick_);
   }
 
   [[nodiscard]] const adwin_options& options() const { return options_; }
@@ -112,7 +113,9 @@ class adwin : public stream_detector<adwin> {
     total_ = 0.0;
     variance_ = 0.0;
     tick_ = 0;
+    countdown_ = ticks_to_next_test(tick_);
     n_detections_ = 0;
+    scan_valid_from_ = invalid_scan;
   }
 
   void process(double x) {
@@ -158,6 +161,7 @@ class adwin : public stream_detector<adwin> {
       reader.fail("the clock tick " + std::to_string(tick) + " is out of range");
     }
     detector.tick_ = static_cast<std::int32_t>(tick);
+    detector.countdown_ = detector.ticks_to_next_test(detector.tick_);
     detector.n_detections_ = reader.read_i64();
     if (detector.n_detections_ < 0 || detector.n_detections_ > 1) {
       reader.fail("n_detections is " + std::to_string(detector.n_detections_) +
@@ -206,10 +210,13 @@ class adwin : public stream_detector<adwin> {
                   " does not match its buckets (" + std::to_string(counted_width) + ")");
     }
     detector.width_ = width;
+    detector.scan_valid_from_ = invalid_scan;
     return detector;
   }
 
  private:
+  static constexpr std::size_t invalid_scan = std::numeric_limits<std::size_t>::max();
+
   static const adwin_options& validated(const adwin_options& options) {
     checks::open_interval(options.delta, 0.0, 1.0, "delta");
     checks::count_at_least(options.clock, 1, "clock");
@@ -240,6 +247,10 @@ class adwin : public stream_detector<adwin> {
       variances_.resize(variances_.size() + stride_, 0.0);
       starts_.push_back(0);
       counts_.push_back(0);
+      scan_n0_.resize(totals_.size(), 0.0);
+      scan_u0_.resize(totals_.size(), 0.0);
+      scan_abs_.resize(totals_.size(), 0.0);
+      row_begin_.push_back(0);
     }
     starts_[n_rows_] = 0;
     counts_[n_rows_] = 0;
@@ -251,12 +262,19 @@ class adwin : public stream_detector<adwin> {
     totals_[at] = total;
     variances_[at] = variance;
     ++counts_[row];
+    touch(row);
+  }
+
+  // Marks a row as changed: its scan prefix sums, and those of every newer row, are stale.
+  void touch(std::size_t row) {
+    if (scan_valid_from_ < row + 1) scan_valid_from_ = row + 1;
   }
 
   void drop_oldest(std::size_t row, std::size_t how_many) {
     starts_[row] += how_many;
     if (starts_[row] >= stride_) starts_[row] -= stride_;
     counts_[row] -= how_many;
+    touch(row);
   }
 
   void insert(double x) {
@@ -314,47 +332,155 @@ class adwin : public stream_detector<adwin> {
     while (n_rows_ > 1 && counts_[n_rows_ - 1] == 0) --n_rows_;
   }
 
+  // Number of tick increments from `tick` until the tick must be tested against the clock
+  // again: the next multiple of the clock, or the wrap-around of the 32-bit tick, whichever
+  // comes first (the test itself is the exact modulo, as in river).
+  [[nodiscard]] std::int32_t ticks_to_next_test(std::int32_t tick) const {
+    const std::int64_t current = tick;
+    const std::int64_t clock = clock_;
+    const std::int64_t remainder = current >= 0 ? current % clock : (-current) % clock;
+    std::int64_t distance = current >= 0 ? clock - remainder : (remainder == 0 ? clock : remainder);
+    const std::int64_t to_wrap =
+        static_cast<std::int64_t>(std::numeric_limits<std::int32_t>::max()) - current + 1;
+    if (distance > to_wrap) distance = to_wrap;
+    return static_cast<std::int32_t>(distance);
+  }
+
   // Tests every split of the window; drops the oldest buckets while some split shows a change.
   bool detect_change() {
-    bool change = false;
     // river keeps the tick in a 32-bit integer that wraps around.
     tick_ = static_cast<std::int32_t>(static_cast<std::uint32_t>(tick_) + 1U);
-    if (tick_ % clock_ == 0 && static_cast<double>(width_) > grace_period_) {
-      bool cut = true;
-      while (cut) {
-        cut = false;
-        const double width = static_cast<double>(width_);
-        // Same operands as river's per-split computation, computed once per pass.
-        const double delta_prime = std::log(2.0 * std::log(width) / options_.delta);
-        const double variance_per_value = variance_ / width;
-        double n0 = 0.0;
-        double n1 = width;
-        double u0 = 0.0;
-        double u1 = total_;
-        for (std::size_t row = n_rows_; row-- > 0 && !cut;) {
-          const double size = static_cast<double>(std::uint64_t{1} << row);
-          const std::size_t count = counts_[row];
-          for (std::size_t k = 0; k < count; ++k) {
-            n0 += size;
-            n1 -= size;
-            const double bucket_total = totals_[slot(row, k)];
-            u0 += bucket_total;
-            u1 -= bucket_total;
-            if (row == 0 && k + 1 == count) break;  // W1 would be empty
-            const double mean_difference = (u0 / n0) - (u1 / n1);
-            if (n1 >= min_window_length_ && n0 >= min_window_length_ &&
-                cut_found(n0, n1, mean_difference, delta_prime, variance_per_value)) {
-              cut = true;
-              change = true;
-              delete_oldest();
-              break;
-            }
-          }
+    if (--countdown_ != 0) return false;
+    countdown_ = ticks_to_next_test(tick_);
+    if (tick_ % clock_ != 0 || !(static_cast<double>(width_) > grace_period_)) return false;
+    bool change = false;
+    while (may_cut() && exact_pass()) change = true;
+    if (change) ++n_detections_;
+    return change;
+  }
+
+  // Brings the scan prefix sums up to date (rows changed since the last call) and returns the
+  // number of buckets.
+  std::size_t refresh_scan() {
+    std::size_t row = scan_valid_from_ < n_rows_ ? scan_valid_from_ : n_rows_;
+    std::size_t position = 0;
+    double n0 = 0.0;
+    double u0 = 0.0;
+    double abs_sum = 0.0;
+    if (row < n_rows_) {
+      position = row_begin_[row] + counts_[row];
+      if (position > 0) {
+        n0 = scan_n0_[position - 1];
+        u0 = scan_u0_[position - 1];
+        abs_sum = scan_abs_[position - 1];
+      }
+    }
+    while (row-- > 0) {
+      row_begin_[row] = position;
+      const double size = static_cast<double>(std::uint64_t{1} << row);
+      const std::size_t count = counts_[row];
+      for (std::size_t k = 0; k < count; ++k) {
+        const double bucket_total = totals_[slot(row, k)];
+        n0 += size;
+        u0 += bucket_total;
+        abs_sum += std::fabs(bucket_total);
+        scan_n0_[position] = n0;
+        scan_u0_[position] = u0;
+        scan_abs_[position] = abs_sum;
+        ++position;
+      }
+    }
+    scan_valid_from_ = 0;
+    return position;
+  }
+
+  // False only when it is proved that no split of the window shows a change, i.e. that
+  // river's test |u0/n0 - u1/n1| > epsilon (in floating point, exactly as exact_pass computes
+  // it) fails at every split; true when some split may show a change.
+  //
+  // With W = n0 + n1 the width and T the window total (exact integers and doubles), river's
+  // u1 (T minus the buckets one by one) is T - u0 + e, |e| <= 2 gamma_K (|T| + A), where
+  // u0 is river's running sum (the cached prefix sum: same additions in the same order),
+  // A = sum |bucket| and K - 1 the number of buckets (Higham's bound for recursive
+  // summation, gamma_K = K eps / (1 - K eps)). Hence, in exact arithmetic,
+  //   |u0/n0 - u1/n1| n0 n1 <= |u0 W - T n0| + |e| n0,
+  // and the rounding of the two divisions and the subtraction adds at most
+  // eps (|u0| W + |T| n0 + |e| n0); P = fl(u0 W - T n0) is within 3 eps (|u0| W + |T| n0) of
+  // u0 W - T n0. All of it is below
+  //   |P| + margin,  margin = 2 W eps (8 + 4 K) (A + |T|),
+  // with a factor 2 of room for the rounding of margin itself and of A.
+  // On the other side, m = 1/(n0 - L + 1) + 1/(n1 - L + 1) >= 1/n0 + 1/n1 = W / (n0 n1)
+  // (L >= 1), so epsilon n0 n1 >= sqrt(2 v delta' W n0 n1) + (2/3) delta' W, and river's
+  // rounded epsilon is within a relative 1e-14 of the exact one. A split is skipped when
+  //   a = (|P| + margin)(1 + 1e-9) - (2/3) delta' W (1 - 1e-9)
+  // is negative or a^2 < 2 v delta' W n0 n1 (1 - 1e-8), the factors covering every
+  // remaining rounding. Splits with n0 < L or n1 < L are never tested by river.
+  bool may_cut() {
+    const double width = static_cast<double>(width_);
+    const double delta_prime = std::log(2.0 * std::log(width) / options_.delta);
+    const double variance_per_value = variance_ / width;
+    const double total = total_;
+    if (!(width < 0x1p52) || !(delta_prime > 0.0) || !(delta_prime < 1e300) ||
+        !(variance_per_value >= 0.0) || !(variance_per_value < 1e300) ||
+        !(std::fabs(total) < 1e300)) {
+      return true;
+    }
+    const std::size_t n_buckets = refresh_scan();
+    if (n_buckets == 0) return false;
+    constexpr double unit = std::numeric_limits<double>::epsilon() / 2.0;
+    const double terms = static_cast<double>(n_buckets) + 2.0;
+    if (terms * unit > 1e-3) return true;
+    const double abs_total = scan_abs_[n_buckets - 1];
+    if (!(abs_total < 1e300)) return true;
+    const double margin = 2.0 * width * unit * (8.0 + 4.0 * terms) * (abs_total + std::fabs(total));
+    const double linear = 2.0 / 3.0 * delta_prime * width * (1.0 - 1e-9);
+    const double quadratic = 2.0 * variance_per_value * delta_prime * width * (1.0 - 1e-8);
+    const double shortest = min_window_length_;
+    const double* n0s = scan_n0_.data();
+    const double* u0s = scan_u0_.data();
+    std::int64_t candidates = 0;
+    for (std::size_t j = 0; j < n_buckets; ++j) {
+      const double n0 = n0s[j];
+      const double n1 = width - n0;
+      const double p = u0s[j] * width - total * n0;
+      const double a = (std::fabs(p) + margin) * (1.0 + 1e-9) - linear;
+      const bool skip = a < 0.0 || a * a < quadratic * (n0 * n1);
+      const bool tested = n0 >= shortest && n1 >= shortest;
+      candidates |= static_cast<std::int64_t>(tested && !skip);
+    }
+    return candidates != 0;
+  }
+
+  // One pass of river's test over every split, oldest first; on the first split that shows a
+  // change, drops the oldest bucket and returns true.
+  bool exact_pass() {
+    const double width = static_cast<double>(width_);
+    // Same operands as river's per-split computation, computed once per pass.
+    const double delta_prime = std::log(2.0 * std::log(width) / options_.delta);
+    const double variance_per_value = variance_ / width;
+    double n0 = 0.0;
+    double n1 = width;
+    double u0 = 0.0;
+    double u1 = total_;
+    for (std::size_t row = n_rows_; row-- > 0;) {
+      const double size = static_cast<double>(std::uint64_t{1} << row);
+      const std::size_t count = counts_[row];
+      for (std::size_t k = 0; k < count; ++k) {
+        n0 += size;
+        n1 -= size;
+        const double bucket_total = totals_[slot(row, k)];
+        u0 += bucket_total;
+        u1 -= bucket_total;
+        if (row == 0 && k + 1 == count) break;  // W1 would be empty
+        const double mean_difference = (u0 / n0) - (u1 / n1);
+        if (n1 >= min_window_length_ && n0 >= min_window_length_ &&
+            cut_found(n0, n1, mean_difference, delta_prime, variance_per_value)) {
+          delete_oldest();
+          return true;
         }
       }
     }
-    if (change) ++n_detections_;
-    return change;
+    return false;
   }
 
   [[nodiscard]] bool cut_found(double n0, double n1, double mean_difference, double delta_prime,
@@ -379,10 +505,21 @@ class adwin : public stream_detector<adwin> {
   std::vector<std::size_t> counts_;  // buckets in each row
   std::size_t n_rows_ = 0;
 
+  // Prefix sums of the buckets in scan order (oldest bucket first), as the split test
+  // accumulates them: after the j-th bucket, n0, u0 (river's running sum, same additions in
+  // the same order) and the running sum of |bucket total|. Rows >= scan_valid_from_ have not
+  // changed since their entries were computed, nor has any older row.
+  std::vector<double> scan_n0_;
+  std::vector<double> scan_u0_;
+  std::vector<double> scan_abs_;
+  std::vector<std::size_t> row_begin_;  // scan position of each row's oldest bucket
+  std::size_t scan_valid_from_ = invalid_scan;
+
   std::int64_t width_ = 0;
   double total_ = 0.0;
   double variance_ = 0.0;
   std::int32_t tick_ = 0;
+  std::int32_t countdown_ = 1;  // values until the tick next needs the modulo test
   std::int64_t n_detections_ = 0;
 };
 
