@@ -25,12 +25,17 @@
 // an update moves no data and allocates nothing once the window has reached its largest
 // number of rows; a new row (a doubling of the window) grows the block, and a reset keeps it.
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "shiftguard/core/checks.hpp"
 #include "shiftguard/core/errors.hpp"
@@ -122,6 +127,41 @@ class adwin : public stream_detector<adwin> {
     if (drift_detected_) reset();
     insert(x);
     drift_detected_ = detect_change();
+  }
+
+  /// Processes a batch in order and reports where drift fired (as stream_detector's
+  /// update_many, with identical results): values between two tests of the window are
+  /// inserted as a block, so that their arithmetic runs without a test in between.
+  template <class VectorDerived>
+  stream_events update_many(const Eigen::DenseBase<VectorDerived>& values) {
+    const index n = values.size();
+    for (index i = 0; i < n; ++i) {
+      if (!std::isfinite(static_cast<double>(values(i)))) {
+        // Rare: the base class raises or skips value by value.
+        return stream_detector<adwin>::update_many(values);
+      }
+    }
+    stream_events events;
+    double buffer[block_capacity];
+    for (index start = 0; start < n; start += static_cast<index>(block_capacity)) {
+      const index length = std::min<index>(n - start, static_cast<index>(block_capacity));
+      for (index i = 0; i < length; ++i) buffer[i] = static_cast<double>(values(start + i));
+      process_many(buffer, length, start, events);
+    }
+    return events;
+  }
+
+  /// Processes `count` values at `data` (contiguous).
+  stream_events update_many(const double* data, index count) {
+    for (index i = 0; i < count; ++i) {
+      if (!std::isfinite(data[i])) {
+        return stream_detector<adwin>::update_many(
+            Eigen::Map<const vector<double>>(data, count));
+      }
+    }
+    stream_events events;
+    process_many(data, count, 0, events);
+    return events;
   }
 
   void write_state(serialization::binary_writer& writer) const {
@@ -216,6 +256,172 @@ class adwin : public stream_detector<adwin> {
 
  private:
   static constexpr std::size_t invalid_scan = std::numeric_limits<std::size_t>::max();
+  // Most values inserted as one block (stack buffers of this many doubles).
+  static constexpr std::size_t block_capacity = 256;
+
+  // Processes finite values; positions of drift are reported offset by `first_index`.
+  void process_many(const double* data, index count, index first_index, stream_events& events) {
+    index position = 0;
+    while (position < count) {
+      if (drift_detected_) reset();
+      // Insert up to (and including) the next value whose tick is tested.
+      index length = std::min<index>(count - position, countdown_);
+      length = std::min<index>(length, static_cast<index>(block_capacity));
+      insert_block(data + position, static_cast<std::size_t>(length));
+      position += length;
+      tick_ = static_cast<std::int32_t>(static_cast<std::uint32_t>(tick_) +
+                                        static_cast<std::uint32_t>(length));
+      countdown_ -= static_cast<std::int32_t>(length);
+      if (countdown_ == 0) {
+        drift_detected_ = test_tick();
+        if (drift_detected_) events.drift_indices.push_back(first_index + position - 1);
+      } else {
+        drift_detected_ = false;
+      }
+    }
+  }
+
+  // Inserts values as insert() does one by one, with identical arithmetic: the running total
+  // and variance in the same order, and the merges of each row in the order they happen.
+  void insert_block(const double* values, std::size_t n) {
+    std::size_t i = 0;
+    double total = total_;
+    double variance = variance_;
+    double width = static_cast<double>(width_);  // before the value; exact below 2^53
+    if (width_ == 0 && n > 0) {
+      // The first value of the window adds 0.0 to the variance.
+      variance += 0.0;
+      total += values[0];
+      width = 1.0;
+      i = 1;
+    }
+#if defined(__SSE2__)
+    // Two values at a time: the running total and variance stay sequential scalars, the
+    // divisions of both values go through one divpd (IEEE division, the same results).
+    const __m128d one = _mm_set1_pd(1.0);
+    const __m128d two = _mm_set1_pd(2.0);
+    __m128d widths = _mm_set_pd(width + 2.0, width + 1.0);  // (high, low)
+    for (; i + 1 < n; i += 2) {
+      const double total_before_first = total;
+      total += values[i];
+      const double total_before_second = total;
+      total += values[i + 1];
+      const __m128d previous = _mm_set_pd(total_before_second, total_before_first);
+      const __m128d x = _mm_loadu_pd(values + i);
+      const __m128d widths_minus_one = _mm_sub_pd(widths, one);
+      const __m128d deviation = _mm_sub_pd(x, _mm_div_pd(previous, widths_minus_one));
+      const __m128d increment = _mm_div_pd(
+          _mm_mul_pd(_mm_mul_pd(widths_minus_one, deviation), deviation), widths);
+      variance += _mm_cvtsd_f64(increment);
+      variance += _mm_cvtsd_f64(_mm_unpackhi_pd(increment, increment));
+      widths = _mm_add_pd(widths, two);
+      width += 2.0;
+    }
+#endif
+    for (; i < n; ++i) {
+      width += 1.0;
+      const double deviation = values[i] - total / (width - 1.0);
+      variance += (width - 1.0) * deviation * deviation / width;
+      total += values[i];
+    }
+    total_ = total;
+    variance_ = variance;
+    width_ += static_cast<std::int64_t>(n);
+    insert_buckets(values, n);
+  }
+
+  // Pushes n buckets of one value each into row 0 and carries out every merge they cause,
+  // row by row: a row receiving k buckets while holding c merges its two oldest whenever it
+  // reaches max_buckets + 1, i.e. merges consecutive pairs of (its c buckets, then the k new
+  // ones), and the merged buckets reach the next row in that order.
+  void insert_buckets(const double* values, std::size_t n) {
+    double totals_a[block_capacity];
+    double variances_a[block_capacity];
+    double totals_b[block_capacity];
+    double variances_b[block_capacity];
+    const auto max_buckets = static_cast<std::size_t>(options_.max_buckets);
+    const double* in_totals = values;
+    const double* in_variances = nullptr;  // row 0: all 0.0
+    double* out_totals = totals_a;
+    double* out_variances = variances_a;
+    std::size_t k = n;
+    for (std::size_t row = 0; k > 0; ++row) {
+      const std::size_t held = counts_[row];
+      const std::size_t merges = held + k > max_buckets ? (held + k - max_buckets + 1) / 2 : 0;
+      if (merges > 0) {
+        if (row + 1 == n_rows_) add_row();
+        const double size = static_cast<double>(std::uint64_t{1} << row);
+        const double inverse_size = 1.0 / size;  // exact: size is a power of two
+        const double half_size = size * 0.5;
+        // Pairs (2j, 2j+1) of the sequence (held buckets, new buckets).
+        std::size_t j = 0;
+        for (; j < merges && 2 * j < held; ++j) {
+          const std::size_t at_first = slot(row, 2 * j);
+          const double total_first = totals_[at_first];
+          const double variance_first = variances_[at_first];
+          double total_second;
+          double variance_second;
+          if (2 * j + 1 < held) {
+            const std::size_t at_second = slot(row, 2 * j + 1);
+            total_second = totals_[at_second];
+            variance_second = variances_[at_second];
+          } else {
+            total_second = in_totals[0];
+            variance_second = in_variances == nullptr ? 0.0 : in_variances[0];
+          }
+          const double mean_first = total_first * inverse_size;
+          const double mean_second = total_second * inverse_size;
+          out_totals[j] = total_first + total_second;
+          out_variances[j] = variance_first + variance_second +
+                             half_size * (mean_first - mean_second) * (mean_first - mean_second);
+        }
+        // Pairs made of new buckets only: (2j - held, 2j + 1 - held).
+        if (in_variances == nullptr) {
+          for (std::size_t m = j; m < merges; ++m) {
+            const double total_first = in_totals[2 * m - held];
+            const double total_second = in_totals[2 * m + 1 - held];
+            const double difference = total_first - total_second;
+            out_totals[m] = total_first + total_second;
+            out_variances[m] = 0.0 + 0.0 + half_size * difference * difference;
+          }
+        } else {
+          for (std::size_t m = j; m < merges; ++m) {
+            const double total_first = in_totals[2 * m - held];
+            const double total_second = in_totals[2 * m + 1 - held];
+            const double mean_first = total_first * inverse_size;
+            const double mean_second = total_second * inverse_size;
+            out_totals[m] = total_first + total_second;
+            out_variances[m] = in_variances[2 * m - held] + in_variances[2 * m + 1 - held] +
+                               half_size * (mean_first - mean_second) * (mean_first - mean_second);
+          }
+        }
+      }
+      // What stays in the row: the sequence from position 2 * merges on.
+      const std::size_t consumed = 2 * merges;
+      if (consumed >= held) {
+        if (held > 0) drop_oldest(row, held);
+        for (std::size_t i = consumed - held; i < k; ++i) {
+          push_bucket(row, in_totals[i], in_variances == nullptr ? 0.0 : in_variances[i]);
+        }
+      } else {
+        drop_oldest(row, consumed);
+        for (std::size_t i = 0; i < k; ++i) {
+          push_bucket(row, in_totals[i], in_variances == nullptr ? 0.0 : in_variances[i]);
+        }
+      }
+      // The merged buckets are the next row's new buckets.
+      k = merges;
+      in_totals = out_totals;
+      in_variances = out_variances;
+      if (out_totals == totals_a) {
+        out_totals = totals_b;
+        out_variances = variances_b;
+      } else {
+        out_totals = totals_a;
+        out_variances = variances_a;
+      }
+    }
+  }
 
   static const adwin_options& validated(const adwin_options& options) {
     checks::open_interval(options.delta, 0.0, 1.0, "delta");
@@ -351,6 +557,12 @@ class adwin : public stream_detector<adwin> {
     // river keeps the tick in a 32-bit integer that wraps around.
     tick_ = static_cast<std::int32_t>(static_cast<std::uint32_t>(tick_) + 1U);
     if (--countdown_ != 0) return false;
+    return test_tick();
+  }
+
+  // At a tick where the countdown ran out: tests the window if the tick is a multiple of the
+  // clock (and the window is past the grace period).
+  bool test_tick() {
     countdown_ = ticks_to_next_test(tick_);
     if (tick_ % clock_ != 0 || !(static_cast<double>(width_) > grace_period_)) return false;
     bool change = false;
@@ -431,24 +643,59 @@ class adwin : public stream_detector<adwin> {
     const double terms = static_cast<double>(n_buckets) + 2.0;
     if (terms * unit > 1e-3) return true;
     const double abs_total = scan_abs_[n_buckets - 1];
-    if (!(abs_total < 1e300)) return true;
+    // Magnitudes that keep every product below finite and river's arithmetic free of
+    // overflow; beyond them the exact pass decides.
+    if (!((abs_total + std::fabs(total)) * width < 1e300)) return true;
     const double margin = 2.0 * width * unit * (8.0 + 4.0 * terms) * (abs_total + std::fabs(total));
     const double linear = 2.0 / 3.0 * delta_prime * width * (1.0 - 1e-9);
-    const double quadratic = 2.0 * variance_per_value * delta_prime * width * (1.0 - 1e-8);
+    double quadratic = 2.0 * variance_per_value * delta_prime * width * (1.0 - 1e-8);
+    if (!(quadratic * width * width < 1e300)) return true;
+    // A smaller quadratic term only skips less; dropping a tiny one keeps river's square root
+    // (whose operand could then be subnormal) out of the argument.
+    if (quadratic < 1e-200) quadratic = 0.0;
     const double shortest = min_window_length_;
     const double* n0s = scan_n0_.data();
     const double* u0s = scan_u0_.data();
-    std::int64_t candidates = 0;
-    for (std::size_t j = 0; j < n_buckets; ++j) {
+    // river tests the splits with n0 >= L and n1 = W - n0 >= L: n0 grows along the scan, so
+    // they are the positions [begin, end).
+    std::size_t begin = 0;
+    while (begin < n_buckets && !(n0s[begin] >= shortest)) ++begin;
+    std::size_t end = n_buckets;
+    while (end > begin && !(width - n0s[end - 1] >= shortest)) --end;
+    // a = (|p| + margin)(1 + 1e-9) - linear, evaluated as |p| (1 + 1e-9) + offset: the
+    // rounding of either form is far inside the 1e-9 of room.
+    constexpr double inflate = 1.0 + 1e-9;
+    const double offset = margin * inflate - linear;
+    std::size_t j = begin;
+#if defined(__SSE2__)
+    const __m128d width_v = _mm_set1_pd(width);
+    const __m128d total_v = _mm_set1_pd(total);
+    const __m128d inflate_v = _mm_set1_pd(inflate);
+    const __m128d offset_v = _mm_set1_pd(offset);
+    const __m128d quadratic_v = _mm_set1_pd(quadratic);
+    const __m128d zero_v = _mm_setzero_pd();
+    const __m128d abs_mask = _mm_castsi128_pd(_mm_set1_epi64x(0x7fffffffffffffffLL));
+    __m128d any = _mm_setzero_pd();
+    for (; j + 1 < end; j += 2) {
+      const __m128d n0 = _mm_loadu_pd(n0s + j);
+      const __m128d u0 = _mm_loadu_pd(u0s + j);
+      const __m128d n1 = _mm_sub_pd(width_v, n0);
+      const __m128d p = _mm_sub_pd(_mm_mul_pd(u0, width_v), _mm_mul_pd(total_v, n0));
+      const __m128d a = _mm_add_pd(_mm_mul_pd(_mm_and_pd(p, abs_mask), inflate_v), offset_v);
+      const __m128d bound = _mm_mul_pd(quadratic_v, _mm_mul_pd(n0, n1));
+      any = _mm_or_pd(any, _mm_and_pd(_mm_cmpge_pd(a, zero_v),
+                                      _mm_cmpge_pd(_mm_mul_pd(a, a), bound)));
+    }
+    if (_mm_movemask_pd(any) != 0) return true;
+#endif
+    for (; j < end; ++j) {
       const double n0 = n0s[j];
       const double n1 = width - n0;
       const double p = u0s[j] * width - total * n0;
-      const double a = (std::fabs(p) + margin) * (1.0 + 1e-9) - linear;
-      const bool skip = a < 0.0 || a * a < quadratic * (n0 * n1);
-      const bool tested = n0 >= shortest && n1 >= shortest;
-      candidates |= static_cast<std::int64_t>(tested && !skip);
+      const double a = std::fabs(p) * inflate + offset;
+      if (a >= 0.0 && a * a >= quadratic * (n0 * n1)) return true;
     }
-    return candidates != 0;
+    return false;
   }
 
   // One pass of river's test over every split, oldest first; on the first split that shows a
