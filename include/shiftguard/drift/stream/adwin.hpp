@@ -377,6 +377,22 @@ class adwin : public stream_detector<adwin> {
         }
         // Pairs made of new buckets only: (2j - held, 2j + 1 - held).
         if (in_variances == nullptr) {
+#if defined(__SSE2__)
+          const __m128d half_v = _mm_set1_pd(half_size);
+          const __m128d zero_v = _mm_setzero_pd();
+          for (; j + 1 < merges; j += 2) {
+            const double* pair = in_totals + (2 * j - held);
+            const __m128d low = _mm_loadu_pd(pair);       // (first of j, second of j)
+            const __m128d high = _mm_loadu_pd(pair + 2);  // (first of j+1, second of j+1)
+            const __m128d firsts = _mm_unpacklo_pd(low, high);
+            const __m128d seconds = _mm_unpackhi_pd(low, high);
+            const __m128d difference = _mm_sub_pd(firsts, seconds);
+            _mm_storeu_pd(out_totals + j, _mm_add_pd(firsts, seconds));
+            _mm_storeu_pd(out_variances + j,
+                          _mm_add_pd(_mm_add_pd(zero_v, zero_v),
+                                     _mm_mul_pd(_mm_mul_pd(half_v, difference), difference)));
+          }
+#endif
           for (std::size_t m = j; m < merges; ++m) {
             const double total_first = in_totals[2 * m - held];
             const double total_second = in_totals[2 * m + 1 - held];
@@ -385,6 +401,27 @@ class adwin : public stream_detector<adwin> {
             out_variances[m] = 0.0 + 0.0 + half_size * difference * difference;
           }
         } else {
+#if defined(__SSE2__)
+          const __m128d half_v = _mm_set1_pd(half_size);
+          const __m128d inverse_v = _mm_set1_pd(inverse_size);
+          for (; j + 1 < merges; j += 2) {
+            const double* pair = in_totals + (2 * j - held);
+            const double* pair_variances = in_variances + (2 * j - held);
+            const __m128d low = _mm_loadu_pd(pair);
+            const __m128d high = _mm_loadu_pd(pair + 2);
+            const __m128d low_variances = _mm_loadu_pd(pair_variances);
+            const __m128d high_variances = _mm_loadu_pd(pair_variances + 2);
+            const __m128d firsts = _mm_unpacklo_pd(low, high);
+            const __m128d seconds = _mm_unpackhi_pd(low, high);
+            const __m128d difference =
+                _mm_sub_pd(_mm_mul_pd(firsts, inverse_v), _mm_mul_pd(seconds, inverse_v));
+            _mm_storeu_pd(out_totals + j, _mm_add_pd(firsts, seconds));
+            _mm_storeu_pd(out_variances + j,
+                          _mm_add_pd(_mm_add_pd(_mm_unpacklo_pd(low_variances, high_variances),
+                                                _mm_unpackhi_pd(low_variances, high_variances)),
+                                     _mm_mul_pd(_mm_mul_pd(half_v, difference), difference)));
+          }
+#endif
           for (std::size_t m = j; m < merges; ++m) {
             const double total_first = in_totals[2 * m - held];
             const double total_second = in_totals[2 * m + 1 - held];
@@ -398,17 +435,11 @@ class adwin : public stream_detector<adwin> {
       }
       // What stays in the row: the sequence from position 2 * merges on.
       const std::size_t consumed = 2 * merges;
-      if (consumed >= held) {
-        if (held > 0) drop_oldest(row, held);
-        for (std::size_t i = consumed - held; i < k; ++i) {
-          push_bucket(row, in_totals[i], in_variances == nullptr ? 0.0 : in_variances[i]);
-        }
-      } else {
-        drop_oldest(row, consumed);
-        for (std::size_t i = 0; i < k; ++i) {
-          push_bucket(row, in_totals[i], in_variances == nullptr ? 0.0 : in_variances[i]);
-        }
-      }
+      const std::size_t first_kept = consumed >= held ? consumed - held : 0;
+      if (consumed > 0) drop_oldest(row, std::min(consumed, held));
+      push_buckets(row, in_totals + first_kept,
+                   in_variances == nullptr ? nullptr : in_variances + first_kept,
+                   k - first_kept);
       // The merged buckets are the next row's new buckets.
       k = merges;
       in_totals = out_totals;
@@ -468,6 +499,23 @@ class adwin : public stream_detector<adwin> {
     totals_[at] = total;
     variances_[at] = variance;
     ++counts_[row];
+    touch(row);
+  }
+
+  // Appends buckets to a row (which has room for them); row 0's buckets have variance 0.
+  void push_buckets(std::size_t row, const double* totals, const double* variances,
+                    std::size_t n) {
+    if (n == 0) return;
+    std::size_t position = starts_[row] + counts_[row];
+    if (position >= stride_) position -= stride_;
+    double* row_totals = totals_.data() + row * stride_;
+    double* row_variances = variances_.data() + row * stride_;
+    for (std::size_t i = 0; i < n; ++i) {
+      row_totals[position] = totals[i];
+      row_variances[position] = variances == nullptr ? 0.0 : variances[i];
+      if (++position == stride_) position = 0;
+    }
+    counts_[row] += n;
     touch(row);
   }
 
@@ -629,7 +677,13 @@ class adwin : public stream_detector<adwin> {
   // remaining rounding. Splits with n0 < L or n1 < L are never tested by river.
   bool may_cut() {
     const double width = static_cast<double>(width_);
-    const double delta_prime = std::log(2.0 * std::log(width) / options_.delta);
+    // delta' grows with the width: river's delta' at a width no larger, shrunk by far more
+    // than the error of two logarithms, is a lower bound, recomputed as the width grows.
+    if (!(width >= delta_prime_floor_width_ && width < 1.25 * delta_prime_floor_width_)) {
+      delta_prime_floor_width_ = width;
+      delta_prime_floor_ = std::log(2.0 * std::log(width) / options_.delta) * (1.0 - 1e-12);
+    }
+    const double delta_prime = delta_prime_floor_;
     const double variance_per_value = variance_ / width;
     const double total = total_;
     if (!(width < 0x1p52) || !(delta_prime > 0.0) || !(delta_prime < 1e300) ||
@@ -767,6 +821,9 @@ class adwin : public stream_detector<adwin> {
   double variance_ = 0.0;
   std::int32_t tick_ = 0;
   std::int32_t countdown_ = 1;  // values until the tick next needs the modulo test
+  // A lower bound of river's delta' for any width >= delta_prime_floor_width_ (not state).
+  double delta_prime_floor_ = 0.0;
+  double delta_prime_floor_width_ = std::numeric_limits<double>::infinity();
   std::int64_t n_detections_ = 0;
 };
 
