@@ -153,11 +153,9 @@ class adwin : public stream_detector<adwin> {
 
   /// Processes `count` values at `data` (contiguous).
   stream_events update_many(const double* data, index count) {
-    for (index i = 0; i < count; ++i) {
-      if (!std::isfinite(data[i])) {
-        return stream_detector<adwin>::update_many(
-            Eigen::Map<const vector<double>>(data, count));
-      }
+    if (!all_finite(data, count)) {
+      // Rare: the base class raises or skips value by value.
+      return stream_detector<adwin>::update_many(Eigen::Map<const vector<double>>(data, count));
     }
     stream_events events;
     process_many(data, count, 0, events);
@@ -256,6 +254,25 @@ class adwin : public stream_detector<adwin> {
 
  private:
   static constexpr std::size_t invalid_scan = std::numeric_limits<std::size_t>::max();
+
+  // Whether no value is infinite or NaN (x - x is 0 exactly when x is finite).
+  static bool all_finite(const double* data, index count) {
+    index i = 0;
+    bool finite = true;
+#if defined(__SSE2__)
+    __m128d bad = _mm_setzero_pd();
+    for (; i + 3 < count; i += 4) {
+      const __m128d a = _mm_loadu_pd(data + i);
+      const __m128d b = _mm_loadu_pd(data + i + 2);
+      const __m128d da = _mm_sub_pd(a, a);
+      const __m128d db = _mm_sub_pd(b, b);
+      bad = _mm_or_pd(bad, _mm_or_pd(_mm_cmpunord_pd(da, da), _mm_cmpunord_pd(db, db)));
+    }
+    finite = _mm_movemask_pd(bad) == 0;
+#endif
+    for (; i < count; ++i) finite = finite && std::isfinite(data[i]);
+    return finite;
+  }
   // Most values inserted as one block (stack buffers of this many doubles).
   static constexpr std::size_t block_capacity = 256;
 
@@ -635,20 +652,45 @@ class adwin : public stream_detector<adwin> {
         abs_sum = scan_abs_[position - 1];
       }
     }
+    // The no-cut bound holds for prefix sums added in any order (Higham's bound covers
+    // every summation order), so each row is summed on its own and then offset by the sums
+    // before it: short dependency chains instead of one through the whole window.
     while (row-- > 0) {
       row_begin_[row] = position;
       const double size = static_cast<double>(std::uint64_t{1} << row);
       const std::size_t count = counts_[row];
-      for (std::size_t k = 0; k < count; ++k) {
-        const double bucket_total = totals_[slot(row, k)];
-        n0 += size;
-        u0 += bucket_total;
-        abs_sum += std::fabs(bucket_total);
-        scan_n0_[position] = n0;
-        scan_u0_[position] = u0;
-        scan_abs_[position] = abs_sum;
-        ++position;
+      double row_sum = 0.0;
+      double row_abs = 0.0;
+      double row_n = 0.0;
+      // The row's ring buffer as (at most) two contiguous pieces.
+      const double* row_totals = totals_.data() + row * stride_;
+      const std::size_t start = starts_[row];
+      const std::size_t first_piece = std::min(count, stride_ - start);
+      double* out_n0 = scan_n0_.data() + position;
+      double* out_u0 = scan_u0_.data() + position;
+      double* out_abs = scan_abs_.data() + position;
+      for (std::size_t k = 0; k < first_piece; ++k) {
+        const double bucket_total = row_totals[start + k];
+        row_n += size;
+        row_sum += bucket_total;
+        row_abs += std::fabs(bucket_total);
+        out_n0[k] = n0 + row_n;
+        out_u0[k] = u0 + row_sum;
+        out_abs[k] = abs_sum + row_abs;
       }
+      for (std::size_t k = first_piece; k < count; ++k) {
+        const double bucket_total = row_totals[k - first_piece];
+        row_n += size;
+        row_sum += bucket_total;
+        row_abs += std::fabs(bucket_total);
+        out_n0[k] = n0 + row_n;
+        out_u0[k] = u0 + row_sum;
+        out_abs[k] = abs_sum + row_abs;
+      }
+      n0 += row_n;
+      u0 += row_sum;
+      abs_sum += row_abs;
+      position += count;
     }
     scan_valid_from_ = 0;
     return position;
