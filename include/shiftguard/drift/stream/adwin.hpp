@@ -21,6 +21,12 @@
 // The arithmetic follows river's order of operations, so that the rounding and therefore the
 // detection indices are the same.
 //
+// Speed (update_many): the values between two tests are inserted as one block (running total
+// and variance in river's order, divisions two at a time, merges row by row), and a test
+// first checks a rigorous bound that proves "no split cuts" for most windows (see may_cut);
+// only when the bound cannot exclude a cut does river's exact pass run. Results are
+// identical to the value-by-value path.
+//
 // Storage: one contiguous block of (max_buckets + 1) slots per row, used as a ring buffer, so
 // an update moves no data and allocates nothing once the window has reached its largest
 // number of rows; a new row (a doubling of the window) grows the block, and a reset keeps it.
@@ -700,15 +706,15 @@ class adwin : public stream_detector<adwin> {
   // river's test |u0/n0 - u1/n1| > epsilon (in floating point, exactly as exact_pass computes
   // it) fails at every split; true when some split may show a change.
   //
-  // With W = n0 + n1 the width and T the window total (exact integers and doubles), river's
-  // u1 (T minus the buckets one by one) is T - u0 + e, |e| <= 2 gamma_K (|T| + A), where
-  // u0 is river's running sum (the cached prefix sum: same additions in the same order),
-  // A = sum |bucket| and K - 1 the number of buckets (Higham's bound for recursive
-  // summation, gamma_K = K eps / (1 - K eps)). Hence, in exact arithmetic,
-  //   |u0/n0 - u1/n1| n0 n1 <= |u0 W - T n0| + |e| n0,
-  // and the rounding of the two divisions and the subtraction adds at most
-  // eps (|u0| W + |T| n0 + |e| n0); P = fl(u0 W - T n0) is within 3 eps (|u0| W + |T| n0) of
-  // u0 W - T n0. All of it is below
+  // With W = n0 + n1 the width, T the window total, S the exact sum of the buckets up to a
+  // split, A = sum |bucket| and K - 1 the number of buckets: river's u0 and u1 (T minus the
+  // buckets one by one) are within gamma_K A and gamma_K (|T| + A) of S and T - S, and so is
+  // the cached prefix sum c (summed in another order; Higham's bound for recursive
+  // summation holds for any order, gamma_K = K eps / (1 - K eps)). Hence, in exact arithmetic,
+  //   |u0/n0 - u1/n1| n0 n1 <= |c W - T n0| + 2 gamma_K W (A + |T|),
+  // the rounding of river's two divisions and subtraction adds at most about
+  // eps W (A + |T|), and P = fl(c W - T n0) is within 3 eps W (A + |T|) of c W - T n0. All of
+  // it is below
   //   |P| + margin,  margin = 2 W eps (8 + 4 K) (A + |T|),
   // with a factor 2 of room for the rounding of margin itself and of A.
   // On the other side, m = 1/(n0 - L + 1) + 1/(n1 - L + 1) >= 1/n0 + 1/n1 = W / (n0 n1)
