@@ -2,6 +2,7 @@
 // river 0.26.1's drift.ADWIN on regenerated streams (golden/make_adwin_golden.py), and
 // seeded simulation.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -187,6 +188,86 @@ TEST_CASE("adwin: river's detections and final statistics on regenerated streams
     CHECK(static_cast<double>(detector.width()) == golden.width);
     CHECK(detector.total() == golden.total);  // bit for bit
     CHECK(detector.variance() == golden.variance);
+  }
+}
+
+TEST_CASE("adwin: river's golden detections also through update_many in uneven batches") {
+  // update_many inserts the values between two tests as one block and prunes the split test
+  // with a bound; the results must still be river's, bit for bit.
+  for (const auto& golden : adwin_golden::cases) {
+    CAPTURE(golden.name);
+    adwin_options options;
+    options.delta = golden.settings.delta;
+    options.clock = golden.settings.clock;
+    options.max_buckets = golden.settings.max_buckets;
+    options.min_window_length = golden.settings.min_window_length;
+    options.grace_period = golden.settings.grace_period;
+    adwin detector(options);
+    const auto values = golden_stream(golden);
+    std::vector<shiftguard::index> found;
+    std::size_t start = 0;
+    for (std::size_t batch = 1; start < values.size(); batch = batch * 7 % 1000 + 1) {
+      const std::size_t length = std::min(batch, values.size() - start);
+      const auto events =
+          detector.update_many(values.data() + start, static_cast<shiftguard::index>(length));
+      for (const auto at : events.drift_indices) {
+        found.push_back(static_cast<shiftguard::index>(start) + at);
+      }
+      start += length;
+    }
+    CHECK(found == golden.drift_indices);
+    CHECK(static_cast<double>(detector.width()) == golden.width);
+    CHECK(detector.total() == golden.total);  // bit for bit
+    CHECK(detector.variance() == golden.variance);
+  }
+}
+
+TEST_CASE("adwin: update_many matches update bit for bit on hard streams and settings") {
+  // Huge offsets (cancellation in the split test), tiny and huge scales, integers, constant
+  // segments; clock 1, a single bucket per row, short and long minimum windows.
+  std::mt19937_64 rng(20240611);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  const std::size_t n = 30000;
+  for (int kind = 0; kind < 6; ++kind) {
+    std::vector<double> values(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double shift = (i / 4000) % 2 == 1 ? 1.0 : 0.0;
+      const double x = normal(rng);
+      switch (kind) {
+        case 0: values[i] = 1e9 + x + shift; break;
+        case 1: values[i] = 1e15 + x + 8.0 * shift; break;
+        case 2: values[i] = (x + shift) * 1e-300; break;
+        case 3: values[i] = (x + shift) * 1e300; break;
+        case 4: values[i] = std::round(10.0 * (x + shift)); break;
+        default: values[i] = shift > 0.0 ? 0.1 : 0.7; break;
+      }
+    }
+    for (int setting = 0; setting < 4; ++setting) {
+      CAPTURE(kind);
+      CAPTURE(setting);
+      adwin_options options;
+      if (setting == 1) options.clock = 1;
+      if (setting == 2) options.max_buckets = 1;
+      if (setting == 3) {
+        options.min_window_length = 1;
+        options.clock = 5;
+        options.max_buckets = 40;
+      }
+      adwin one_by_one(options);
+      std::vector<shiftguard::index> expected;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (one_by_one.update(values[i]).drift_detected()) {
+          expected.push_back(static_cast<shiftguard::index>(i));
+        }
+      }
+      adwin batched(options);
+      const auto events = batched.update_many(values.data(), static_cast<shiftguard::index>(n));
+      CHECK(events.drift_indices == expected);
+      CHECK(batched.width() == one_by_one.width());
+      CHECK(batched.total() == one_by_one.total());
+      CHECK(batched.variance() == one_by_one.variance());
+      CHECK(batched.save() == one_by_one.save());
+    }
   }
 }
 
