@@ -97,6 +97,80 @@ class CUSUM(_StreamDetector):
     @property
     def std_in_use(self) -> float: ...
 
+class ADWIN(_StreamDetector):
+    def __init__(
+        self,
+        delta: float = 0.002,
+        clock: int = 32,
+        max_buckets: int = 5,
+        min_window_length: int = 5,
+        grace_period: int = 10,
+        nan_policy: str = "raise",
+    ) -> None: ...
+    @property
+    def width(self) -> int: ...
+    @property
+    def total(self) -> float: ...
+    @property
+    def variance(self) -> float: ...
+    @property
+    def estimation(self) -> float: ...
+    @property
+    def n_detections(self) -> int: ...
+    @property
+    def n_bucket_rows(self) -> int: ...
+
+class DDM(_StreamDetector):
+    def __init__(
+        self, warm_start: int, warning_threshold: float, drift_threshold: float, nan_policy: str
+    ) -> None: ...
+    @property
+    def n_seen(self) -> int: ...
+    @property
+    def error_rate(self) -> float: ...
+    @property
+    def p_min(self) -> float: ...
+    @property
+    def s_min(self) -> float: ...
+
+class EDDM(_StreamDetector):
+    def __init__(self, warm_start: int, alpha: float, beta: float, nan_policy: str) -> None: ...
+    @property
+    def n_seen(self) -> int: ...
+    @property
+    def n_errors(self) -> int: ...
+    @property
+    def mean_distance(self) -> float: ...
+    @property
+    def std_distance(self) -> float: ...
+    @property
+    def max_level(self) -> float: ...
+
+class HDDM_A(_StreamDetector):
+    def __init__(
+        self,
+        drift_confidence: float,
+        warning_confidence: float,
+        two_sided_test: bool,
+        nan_policy: str,
+    ) -> None: ...
+    @property
+    def n_seen(self) -> int: ...
+    @property
+    def error_rate(self) -> float: ...
+
+class HDDM_W(_StreamDetector):
+    def __init__(
+        self,
+        drift_confidence: float,
+        warning_confidence: float,
+        lambda_val: float,
+        two_sided_test: bool,
+        nan_policy: str,
+    ) -> None: ...
+    @property
+    def error_rate(self) -> float: ...
+
 class _KSDetector:
     def __init__(
         self,
