@@ -174,6 +174,17 @@ def test_binned_scores_epsilon_and_proportions():
     np.testing.assert_array_equal(constant.current_counts, [2, 1])
 
 
+def test_binned_scores_float32_use_float64_edges():
+    rng = np.random.default_rng(9)
+    ref = rng.normal(size=3001).astype(np.float32)
+    cur = rng.normal(0.3, size=2000).astype(np.float32)
+    result = drift.psi(ref, cur)
+    edges = numpy_bins(ref.astype(np.float64), 10)
+    np.testing.assert_array_equal(result.bin_edges, edges)
+    expected = numpy_scores(numpy_histogram(ref, edges), numpy_histogram(cur, edges))
+    assert math.isclose(result.statistic, expected["psi"], rel_tol=1e-12)
+
+
 def test_binned_scores_bad_input():
     x = np.arange(10.0)
     with pytest.raises(ValueError, match=r"n_bins must be in \[2, 1000000\], got 1"):

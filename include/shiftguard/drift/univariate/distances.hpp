@@ -12,7 +12,8 @@
 //
 // Binning (reference_bins):
 //   The interior edges are the reference quantiles at k / n_bins, k = 1 .. n_bins - 1, with
-//   NumPy's default ("linear") interpolation, i.e. numpy.quantile(ref, k / n_bins). Equal
+//   NumPy's default ("linear") interpolation, i.e. numpy.quantile(ref, k / n_bins), computed
+//   in double also for float data (numpy.quantile of the values promoted to float64). Equal
 //   edges (ties in the reference, e.g. a feature that is mostly 0) are merged, so the number
 //   of bins can be smaller than n_bins; a constant reference gives two bins. The bins are
 //   right-closed: bin b holds the values x with edges[b-1] < x <= edges[b], the first bin
