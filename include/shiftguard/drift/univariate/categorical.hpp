@@ -43,12 +43,14 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
 #include <Eigen/Core>
 
 #include "shiftguard/core/errors.hpp"
+#include "shiftguard/core/serialization.hpp"
 #include "shiftguard/core/special.hpp"
 #include "shiftguard/core/types.hpp"
 #include "shiftguard/drift/univariate/distances.hpp"
@@ -374,6 +376,50 @@ categorical_distance_result categorical_distances(const Eigen::DenseBase<RefDeri
   const auto reference = make_category_table(ref_codes, policy, "ref");
   const auto current = make_category_table(cur_codes, policy, "cur");
   return categorical_distances(reference, current, options);
+}
+
+// ---------------------------------------------------------------------------------------
+// Saving a category table: inside another object's container (write_fields /
+// read_category_table) or on its own (save / load_category_table, tag
+// "drift.category_table", layout version 1).
+
+/// Appends the fields of `table` to a writer (codes, counts, n_total, n_missing).
+inline void write_fields(serialization::binary_writer& writer, const category_table& table) {
+  writer.write_array(table.codes);
+  writer.write_array(table.counts);
+  writer.write_i64(table.n_total);
+  writer.write_i64(table.n_missing);
+}
+
+/// Reads the fields written by write_fields and checks them (format_error if inconsistent).
+inline category_table read_category_table(serialization::binary_reader& reader) {
+  category_table table;
+  table.codes = reader.read_array<std::int64_t>();
+  table.counts = reader.read_array<std::int64_t>();
+  table.n_total = reader.read_i64();
+  table.n_missing = reader.read_i64();
+  if (table.n_missing < 0) reader.fail("n_missing is negative");
+  try {
+    detail::check_table(table, "category_table", "the table");
+  } catch (const error& e) {
+    reader.fail(e.what());
+  }
+  return table;
+}
+
+/// The table as a self-contained shiftguard container.
+inline std::string save(const category_table& table) {
+  serialization::binary_writer writer;
+  write_fields(writer, table);
+  return writer.finish("drift.category_table", 1);
+}
+
+/// Loads a table saved by save(category_table); throws format_error on malformed data.
+inline category_table load_category_table(std::string_view bytes) {
+  serialization::binary_reader reader(bytes, "drift.category_table", 1);
+  category_table table = read_category_table(reader);
+  reader.expect_end();
+  return table;
 }
 
 }  // namespace shiftguard::drift

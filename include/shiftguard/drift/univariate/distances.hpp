@@ -35,12 +35,14 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
 #include <Eigen/Core>
 
 #include "shiftguard/core/errors.hpp"
+#include "shiftguard/core/serialization.hpp"
 #include "shiftguard/core/sort.hpp"
 #include "shiftguard/core/types.hpp"
 #include "shiftguard/drift/univariate.hpp"
@@ -78,6 +80,32 @@ struct reference_bins {
     return out;
   }
 };
+
+/// Throws invalid_argument unless `bins` is consistent: finite, strictly increasing edges,
+/// one more count than edges, non-negative counts summing to n_reference >= 1. Bins made by
+/// make_reference_bins always are; this guards bins built or loaded by hand.
+inline void check_reference_bins(const reference_bins& bins) {
+  if (bins.counts.size() != bins.edges.size() + 1) {
+    throw invalid_argument("reference_bins: " + std::to_string(bins.edges.size()) +
+                           " edges need " + std::to_string(bins.edges.size() + 1) +
+                           " counts, got " + std::to_string(bins.counts.size()));
+  }
+  for (std::size_t b = 0; b < bins.edges.size(); ++b) {
+    if (!std::isfinite(bins.edges[b]) || (b > 0 && !(bins.edges[b] > bins.edges[b - 1]))) {
+      throw invalid_argument("reference_bins: edges must be finite and strictly increasing "
+                             "(edge " + std::to_string(b) + ")");
+    }
+  }
+  std::int64_t total = 0;
+  for (const auto count : bins.counts) {
+    if (count < 0) throw invalid_argument("reference_bins: counts must be non-negative");
+    total += count;
+  }
+  if (bins.n_reference < 1 || total != bins.n_reference) {
+    throw invalid_argument("reference_bins: counts sum to " + std::to_string(total) +
+                           " but n_reference is " + std::to_string(bins.n_reference));
+  }
+}
 
 /// The four binned scores of a current sample against reference_bins, with the current
 /// histogram they were computed from.
@@ -417,7 +445,7 @@ inline binned_scores score_bin_counts(const reference_bins& bins,
     throw shape_error("current_counts has " + std::to_string(current_counts.size()) +
                       " bins but the reference has " + std::to_string(bins.counts.size()));
   }
-  if (bins.n_reference < 1) throw invalid_argument("reference_bins: n_reference must be >= 1");
+  check_reference_bins(bins);
   std::int64_t n_cur = 0;
   for (const auto count : current_counts) {
     if (count < 0) throw invalid_argument("current_counts must be non-negative");
@@ -532,6 +560,47 @@ template <class RefDerived, class CurDerived>
 double hellinger(const Eigen::DenseBase<RefDerived>& ref, const Eigen::DenseBase<CurDerived>& cur,
                  const binned_options& options = {}, nan_policy policy = nan_policy::raise) {
   return binned_scores_of(ref, cur, options, policy).hellinger;
+}
+
+// ---------------------------------------------------------------------------------------
+// Saving: the fields of reference_bins inside another object's container (write_fields /
+// read_reference_bins), or on their own (save / load_reference_bins, tag
+// "drift.reference_bins", layout version 1).
+
+/// Appends the fields of `bins` to a writer (edges, counts, n_reference).
+inline void write_fields(serialization::binary_writer& writer, const reference_bins& bins) {
+  writer.write_array(bins.edges);
+  writer.write_array(bins.counts);
+  writer.write_i64(bins.n_reference);
+}
+
+/// Reads the fields written by write_fields and checks them (format_error if inconsistent).
+inline reference_bins read_reference_bins(serialization::binary_reader& reader) {
+  reference_bins bins;
+  bins.edges = reader.read_array<double>();
+  bins.counts = reader.read_array<std::int64_t>();
+  bins.n_reference = reader.read_i64();
+  try {
+    check_reference_bins(bins);
+  } catch (const invalid_argument& e) {
+    reader.fail(e.what());
+  }
+  return bins;
+}
+
+/// The bins as a self-contained shiftguard container.
+inline std::string save(const reference_bins& bins) {
+  serialization::binary_writer writer;
+  write_fields(writer, bins);
+  return writer.finish("drift.reference_bins", 1);
+}
+
+/// Loads bins saved by save(reference_bins); throws format_error on malformed data.
+inline reference_bins load_reference_bins(std::string_view bytes) {
+  serialization::binary_reader reader(bytes, "drift.reference_bins", 1);
+  reference_bins bins = read_reference_bins(reader);
+  reader.expect_end();
+  return bins;
 }
 
 }  // namespace shiftguard::drift

@@ -163,3 +163,25 @@ TEST_CASE("missing codes and bad tables") {
                        doctest::Contains("epsilon must be in (0, 1)"),
                        shiftguard::invalid_argument);
 }
+
+TEST_CASE("category_table save and load round trip; corrupted data is rejected") {
+  Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1> codes(6);
+  codes << 4, -1, 9, 4, 4, 0;
+  const auto table = drift::make_category_table(codes, shiftguard::nan_policy::omit);
+  const auto loaded = drift::load_category_table(drift::save(table));
+  CHECK(loaded.codes == table.codes);
+  CHECK(loaded.counts == table.counts);
+  CHECK(loaded.n_total == 5);
+  CHECK(loaded.n_missing == 1);
+  CHECK_THROWS_WITH_AS(drift::load_reference_bins(drift::save(table)),
+                       doctest::Contains("drift.category_table"), shiftguard::format_error);
+  auto bad = table;
+  bad.counts[1] = 0;
+  bad.n_total -= 3;
+  CHECK_THROWS_WITH_AS(drift::load_category_table(drift::save(bad)),
+                       doctest::Contains("positive counts"), shiftguard::format_error);
+  // The loaded table tests exactly like the original.
+  const auto current = drift::make_category_table(codes_from_counts({1, 2, 3, 4, 5}));
+  CHECK(drift::chi2_homogeneity(loaded, current).statistic ==
+        drift::chi2_homogeneity(table, current).statistic);
+}

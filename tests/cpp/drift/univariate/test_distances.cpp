@@ -246,3 +246,30 @@ TEST_CASE("distance scores: bad input") {
   CHECK_THROWS_WITH_AS(drift::score_bin_counts(bins, std::vector<std::int64_t>(bins.n_bins(), 0)),
                        doctest::Contains("n_cur=0"), shiftguard::invalid_argument);
 }
+
+TEST_CASE("reference_bins save and load round trip; corrupted data is rejected") {
+  Eigen::VectorXd ref = Eigen::VectorXd::LinSpaced(101, -1.0, 1.0);
+  const auto bins = drift::make_reference_bins(ref);
+  const std::string bytes = drift::save(bins);
+  const auto loaded = drift::load_reference_bins(bytes);
+  CHECK(loaded.edges == bins.edges);
+  CHECK(loaded.counts == bins.counts);
+  CHECK(loaded.n_reference == bins.n_reference);
+  std::string truncated = bytes.substr(0, bytes.size() - 3);
+  CHECK_THROWS_AS(drift::load_reference_bins(truncated), shiftguard::format_error);
+  std::string flipped = bytes;
+  flipped[30] = static_cast<char>(flipped[30] ^ 0x10);
+  CHECK_THROWS_WITH_AS(drift::load_reference_bins(flipped), doctest::Contains("checksum"),
+                       shiftguard::format_error);
+  // A well-formed container whose fields are inconsistent.
+  drift::reference_bins bad = bins;
+  bad.counts[0] += 1;
+  CHECK_THROWS_WITH_AS(drift::load_reference_bins(drift::save(bad)),
+                       doctest::Contains("counts sum to"), shiftguard::format_error);
+  bad = bins;
+  std::swap(bad.edges[0], bad.edges[1]);
+  CHECK_THROWS_WITH_AS(drift::load_reference_bins(drift::save(bad)),
+                       doctest::Contains("strictly increasing"), shiftguard::format_error);
+  CHECK_THROWS_WITH_AS(drift::score_bin_counts(bad, std::vector<std::int64_t>(bad.n_bins(), 1)),
+                       doctest::Contains("strictly increasing"), shiftguard::invalid_argument);
+}
