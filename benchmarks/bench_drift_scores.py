@@ -36,10 +36,9 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 import scipy
+import shiftguard
 from scipy import stats
 from scipy.spatial.distance import jensenshannon
-
-import shiftguard
 from shiftguard import drift
 
 SEED = 20261123
@@ -141,24 +140,47 @@ def main() -> None:
     ref_strings, cur_strings = labels[ref_codes], labels[cur_codes]
 
     cases = [
-        ("energy distance", lambda: float(drift.energy_distance(ref, cur)),
-         lambda: stats.energy_distance(ref, cur)),
-        ("wasserstein distance", lambda: float(drift.wasserstein_distance(ref, cur)),
-         lambda: stats.wasserstein_distance(ref, cur)),
-        ("psi (10 quantile bins)", lambda: float(drift.psi(ref, cur)),
-         lambda: numpy_psi(ref, cur)),
-        ("jensen-shannon (binned)", lambda: float(drift.jensen_shannon(ref, cur)),
-         lambda: scipy_jensen_shannon(ref, cur)),
-        ("kl divergence (binned)", lambda: float(drift.kl_divergence(ref, cur)),
-         lambda: numpy_kl(ref, cur)),
-        ("hellinger (binned)", lambda: float(drift.hellinger(ref, cur)),
-         lambda: numpy_hellinger(ref, cur)),
-        ("chi-square, int codes", lambda: drift.chi2_homogeneity(ref_codes, cur_codes).statistic,
-         lambda: scipy_categorical(ref_codes, cur_codes)),
-        ("g-test, int codes", lambda: drift.g_test(ref_codes, cur_codes).statistic,
-         lambda: scipy_categorical(ref_codes, cur_codes, "log-likelihood")),
-        ("chi-square, strings", lambda: drift.chi2_homogeneity(ref_strings, cur_strings).statistic,
-         lambda: scipy_categorical_strings(ref_strings, cur_strings)),
+        (
+            "energy distance",
+            lambda: float(drift.energy_distance(ref, cur)),
+            lambda: stats.energy_distance(ref, cur),
+        ),
+        (
+            "wasserstein distance",
+            lambda: float(drift.wasserstein_distance(ref, cur)),
+            lambda: stats.wasserstein_distance(ref, cur),
+        ),
+        ("psi (10 quantile bins)", lambda: float(drift.psi(ref, cur)), lambda: numpy_psi(ref, cur)),
+        (
+            "jensen-shannon (binned)",
+            lambda: float(drift.jensen_shannon(ref, cur)),
+            lambda: scipy_jensen_shannon(ref, cur),
+        ),
+        (
+            "kl divergence (binned)",
+            lambda: float(drift.kl_divergence(ref, cur)),
+            lambda: numpy_kl(ref, cur),
+        ),
+        (
+            "hellinger (binned)",
+            lambda: float(drift.hellinger(ref, cur)),
+            lambda: numpy_hellinger(ref, cur),
+        ),
+        (
+            "chi-square, int codes",
+            lambda: drift.chi2_homogeneity(ref_codes, cur_codes).statistic,
+            lambda: scipy_categorical(ref_codes, cur_codes),
+        ),
+        (
+            "g-test, int codes",
+            lambda: drift.g_test(ref_codes, cur_codes).statistic,
+            lambda: scipy_categorical(ref_codes, cur_codes, "log-likelihood"),
+        ),
+        (
+            "chi-square, strings",
+            lambda: drift.chi2_homogeneity(ref_strings, cur_strings).statistic,
+            lambda: scipy_categorical_strings(ref_strings, cur_strings),
+        ),
     ]
     print(f"{'score':<26} {'shiftguard ms':>14} {'peer ms':>10} {'ratio':>7}  agree")
     for name, ours, peer in cases:

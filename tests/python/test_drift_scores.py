@@ -10,11 +10,10 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+import shiftguard
 from conftest import LONG, assert_p_values_close
 from scipy import stats
 from scipy.spatial.distance import jensenshannon
-
-import shiftguard
 from shiftguard import drift
 
 # ---------------------------------------------------------------------------------------
@@ -273,9 +272,7 @@ def test_strings_pandas_and_unseen_categories_by_name():
     names = list(result.categories)
     ref_list = list(ref)
     cur_list = [c for c in cur if c is not None]
-    table = np.array(
-        [[ref_list.count(n) for n in names], [cur_list.count(n) for n in names]]
-    )
+    table = np.array([[ref_list.count(n) for n in names], [cur_list.count(n) for n in names]])
     expected = stats.chi2_contingency(table, correction=False)
     assert math.isclose(result.statistic, expected.statistic, rel_tol=1e-12)
     assert math.isclose(result.p_value, expected.pvalue, rel_tol=1e-10)

@@ -20,8 +20,9 @@ reference never saw are named in ``unseen_categories``.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -623,9 +624,7 @@ def _homogeneity(
     test: str, ref: Any, cur: Any, yates_correction: Any, nan_policy: str
 ) -> CategoricalTestResult:
     if not isinstance(yates_correction, (bool, np.bool_)):
-        raise TypeError(
-            f"yates_correction must be a bool, got {type(yates_correction).__name__}"
-        )
+        raise TypeError(f"yates_correction must be a bool, got {type(yates_correction).__name__}")
     ref_codes, cur_codes, labels, nan_policy = _prepare_categorical(ref, cur, nan_policy)
     out = _core.categorical_test(ref_codes, cur_codes, test, bool(yates_correction), nan_policy)
     return CategoricalTestResult(
@@ -644,9 +643,6 @@ def _homogeneity(
         n_missing_reference=int(out["n_missing_reference"]),
         n_missing_current=int(out["n_missing_current"]),
     )
-
-
-
 
 
 @_with_notes
