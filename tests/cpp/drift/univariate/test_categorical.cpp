@@ -185,3 +185,18 @@ TEST_CASE("category_table save and load round trip; corrupted data is rejected")
   CHECK(drift::chi2_homogeneity(loaded, current).statistic ==
         drift::chi2_homogeneity(table, current).statistic);
 }
+
+TEST_CASE_TEMPLATE("any integer code type gives the same table and tests", Code, std::int32_t,
+                   std::int64_t, std::uint16_t) {
+  const auto wide = codes_from_counts({7, 0, 3, 12, 1}, 2);
+  const Eigen::Matrix<Code, Eigen::Dynamic, 1> narrow = wide.template cast<Code>();
+  const auto table = drift::make_category_table(narrow);
+  CHECK(table.codes == std::vector<std::int64_t>{2, 4, 5, 6});
+  CHECK(table.counts == std::vector<std::int64_t>{7, 3, 12, 1});
+  const auto current = drift::make_category_table(codes_from_counts({5, 5, 5, 5, 5, 5}));
+  const auto expected = drift::chi2_homogeneity(drift::make_category_table(wide), current);
+  const auto actual = drift::chi2_homogeneity(table, current);
+  CHECK(actual.statistic == expected.statistic);
+  CHECK(actual.p_value == expected.p_value);
+  CHECK(actual.table.unseen_categories == std::vector<std::int64_t>{0, 1, 3});
+}
