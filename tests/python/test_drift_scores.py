@@ -204,6 +204,15 @@ def test_binned_scores_bad_input():
         drift.wasserstein_distance([], x)
 
 
+def test_results_render_html():
+    binned = drift.psi(np.arange(20.0), np.arange(5.0, 25.0), n_bins=4)._repr_html_()
+    assert binned.count("<tr>") == 5 and "(-inf, 4.75]" in binned
+    assert "</table>" not in drift.energy_distance([1.0], [2.0])._repr_html_()
+    test = drift.chi2_homogeneity(["a", "<b>"], ["a", "c"])._repr_html_()
+    assert "&lt;b&gt;" in test and "p-value" in test and test.count("yes") == 1
+    assert "linf" in drift.categorical_distance([1], [2], method="linf")._repr_html_()
+
+
 def test_results_are_frozen_and_exported():
     result = drift.psi(np.arange(20.0), np.arange(20.0))
     with pytest.raises(AttributeError):

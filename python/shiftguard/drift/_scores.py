@@ -19,6 +19,7 @@ reference never saw are named in ``unseen_categories``.
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -103,6 +104,25 @@ class DistanceResult:
             out["current_counts"] = self.current_counts
         return out
 
+    def _repr_html_(self) -> str:
+        head = (
+            f"<div><strong>{html.escape(self.method)}</strong> = {self.statistic:.6g} "
+            f"(n_reference {self.n_reference}, n_current {self.n_current})"
+        )
+        if self.bin_edges is None:
+            return head + "</div>"
+        bounds = [-math.inf, *self.bin_edges.tolist(), math.inf]
+        rows = "".join(
+            f"<tr><td>({low:.4g}, {high:.4g}]</td><td>{r:.4f}</td><td>{c:.4f}</td></tr>"
+            for low, high, r, c in zip(
+                bounds[:-1], bounds[1:], self.reference_proportions, self.current_proportions
+            )
+        )
+        return (
+            head + "<table><thead><tr><th>bin</th><th>reference</th><th>current</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table></div>"
+        )
+
 
 @dataclass(frozen=True, eq=False)
 class CategoricalTestResult:
@@ -166,6 +186,13 @@ class CategoricalTestResult:
         """Counts per category as a pandas DataFrame (columns reference, current, unseen)."""
         return _counts_frame(self)
 
+    def _repr_html_(self) -> str:
+        head = (
+            f"<strong>{html.escape(self.method)}</strong>: statistic {self.statistic:.6g}, "
+            f"p-value {self.p_value:.3g}, dof {self.dof}"
+        )
+        return _counts_html(self, head)
+
 
 @dataclass(frozen=True, eq=False)
 class CategoricalDistanceResult:
@@ -204,6 +231,23 @@ class CategoricalDistanceResult:
     def to_frame(self):
         """Counts per category as a pandas DataFrame (columns reference, current, unseen)."""
         return _counts_frame(self)
+
+    def _repr_html_(self) -> str:
+        head = f"<strong>{html.escape(self.method)}</strong> = {self.statistic:.6g}"
+        return _counts_html(self, head)
+
+
+def _counts_html(result: Any, head: str) -> str:
+    unseen = set(result.unseen_categories)
+    rows = "".join(
+        f"<tr><td>{html.escape(str(c))}</td><td>{r}</td><td>{k}</td>"
+        f"<td>{'yes' if c in unseen else ''}</td></tr>"
+        for c, r, k in zip(result.categories, result.reference_counts, result.current_counts)
+    )
+    return (
+        f"<div>{head}<table><thead><tr><th>category</th><th>reference</th><th>current</th>"
+        f"<th>unseen</th></tr></thead><tbody>{rows}</tbody></table></div>"
+    )
 
 
 def _counts_frame(result: Any):
