@@ -300,6 +300,20 @@ def test_strings_pandas_and_unseen_categories_by_name():
     assert neg.categories == (-1, 2) and math.isclose(neg.statistic, 1 / 3, rel_tol=1e-12)
 
 
+def test_encoding_equals_factorize_on_the_union():
+    from shiftguard.drift._scores import _encode
+
+    rng = np.random.default_rng(11)
+    pool = np.array(["a", "b", None, 3, 3.5, np.nan, "zz", ("t", 1)], dtype=object)
+    for _ in range(50):
+        ref = pool[rng.integers(0, pool.size, size=int(rng.integers(0, 30)))]
+        cur = pool[rng.integers(0, pool.size, size=int(rng.integers(0, 30)))]
+        ref_codes, cur_codes, labels = _encode(ref, cur)
+        codes, uniques = pd.factorize(np.concatenate([ref, cur]))
+        np.testing.assert_array_equal(np.concatenate([ref_codes, cur_codes]), codes)
+        assert list(labels) == list(np.asarray(uniques, dtype=object))
+
+
 def test_single_category_and_tiny_samples():
     one = drift.chi2_homogeneity(["x"] * 3, ["x"])
     assert (one.statistic, one.p_value, one.dof) == (0.0, 1.0, 0)

@@ -625,13 +625,20 @@ def _encode(ref: Any, cur: Any) -> tuple[np.ndarray, np.ndarray, Any]:
             np.asarray(cur_values.codes, dtype=np.int64),
             labels,
         )
-    ref_objects = np.asarray(ref_values, dtype=object)
-    cur_objects = np.asarray(cur_values, dtype=object)
-    both = np.concatenate([ref_objects, cur_objects])
-    codes, uniques = pd.factorize(both, use_na_sentinel=True)
-    codes = codes.astype(np.int64, copy=False)
-    n_ref = ref_objects.shape[0]
-    return codes[:n_ref], codes[n_ref:], np.asarray(uniques, dtype=object)
+    # Factorise each sample on its own (faster than one pass over the concatenation), then
+    # map the current sample's categories into the reference's numbering, appending the
+    # unseen ones: the codes are those of pandas.factorize on the concatenation.
+    ref_codes, ref_uniques = pd.factorize(np.asarray(ref_values, dtype=object))
+    cur_codes, cur_uniques = pd.factorize(np.asarray(cur_values, dtype=object))
+    ref_labels = np.asarray(ref_uniques, dtype=object)
+    cur_labels = np.asarray(cur_uniques, dtype=object)
+    position = pd.Index(ref_labels, dtype=object).get_indexer(cur_labels).astype(np.int64)
+    unseen = position < 0
+    position[unseen] = ref_labels.size + np.arange(np.count_nonzero(unseen), dtype=np.int64)
+    labels = np.concatenate([ref_labels, cur_labels[unseen]])
+    # A trailing -1 maps the missing-value code -1 to itself.
+    cur_mapped = np.append(position, -1)[cur_codes]
+    return ref_codes.astype(np.int64, copy=False), cur_mapped.astype(np.int64, copy=False), labels
 
 
 def _check_missing(codes: np.ndarray, name: str, nan_policy: str) -> None:
