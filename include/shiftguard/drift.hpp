@@ -7,3 +7,5 @@
 #include "shiftguard/drift/detector.hpp"
 #include "shiftguard/drift/stream.hpp"
 #include "shiftguard/drift/univariate.hpp"
+#include "shiftguard/drift/univariate/categorical.hpp"
+#include "shiftguard/drift/univariate/distances.hpp"

@@ -240,3 +240,40 @@ class _OnlineMMD:
 
 class OnlineMMDFloat64(_OnlineMMD): ...
 class OnlineMMDFloat32(_OnlineMMD): ...
+
+# Distance scores and categorical tests (bind_scores.cpp).
+def energy_distance(
+    ref: npt.NDArray[np.floating[Any]],
+    cur: npt.NDArray[np.floating[Any]],
+    nan_policy: str = "raise",
+) -> float: ...
+def wasserstein_distance(
+    ref: npt.NDArray[np.floating[Any]],
+    cur: npt.NDArray[np.floating[Any]],
+    nan_policy: str = "raise",
+) -> float: ...
+def binned_scores(
+    ref: npt.NDArray[np.floating[Any]],
+    cur: npt.NDArray[np.floating[Any]],
+    n_bins: int = 10,
+    epsilon: float = 1e-4,
+    base: float = 2.0,
+    nan_policy: str = "raise",
+) -> dict[str, Any]: ...
+def count_categories(
+    codes: npt.NDArray[np.int64], nan_policy: str = "raise"
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], int]: ...
+def categorical_test(
+    ref: npt.NDArray[np.int64],
+    cur: npt.NDArray[np.int64],
+    test: str = "chi2",
+    yates_correction: bool = False,
+    nan_policy: str = "raise",
+) -> dict[str, Any]: ...
+def categorical_distances(
+    ref: npt.NDArray[np.int64],
+    cur: npt.NDArray[np.int64],
+    epsilon: float = 1e-4,
+    base: float = 2.0,
+    nan_policy: str = "raise",
+) -> dict[str, Any]: ...

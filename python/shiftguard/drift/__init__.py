@@ -16,6 +16,20 @@ from . import binary
 from ._adwin import ADWIN
 from ._batch import KSDrift, KSDriftResult, KSResult, ks_2samp
 from ._online_mmd import MMDDriftOnline
+from ._scores import (
+    CategoricalDistanceResult,
+    CategoricalTestResult,
+    DistanceResult,
+    categorical_distance,
+    chi2_homogeneity,
+    energy_distance,
+    g_test,
+    hellinger,
+    jensen_shannon,
+    kl_divergence,
+    psi,
+    wasserstein_distance,
+)
 from ._stream import CUSUM, KSWIN, PageHinkley, StreamEvents
 
 __all__ = [
@@ -30,4 +44,16 @@ __all__ = [
     "StreamEvents",
     "binary",
     "ks_2samp",
+    "CategoricalDistanceResult",
+    "CategoricalTestResult",
+    "DistanceResult",
+    "categorical_distance",
+    "chi2_homogeneity",
+    "energy_distance",
+    "g_test",
+    "hellinger",
+    "jensen_shannon",
+    "kl_divergence",
+    "psi",
+    "wasserstein_distance",
 ]
