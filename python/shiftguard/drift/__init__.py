@@ -15,6 +15,16 @@ from __future__ import annotations
 from . import binary
 from ._adwin import ADWIN
 from ._batch import KSDrift, KSDriftResult, KSResult, ks_2samp
+from ._numeric_tests import (
+    AndersonKSampResult,
+    CramerVonMisesResult,
+    MannWhitneyUResult,
+    WelchTTestResult,
+    anderson_ksamp,
+    cramervonmises_2samp,
+    mannwhitneyu,
+    ttest_welch,
+)
 from ._online_mmd import MMDDriftOnline
 from ._stream import CUSUM, KSWIN, PageHinkley, StreamEvents
 
@@ -30,4 +40,12 @@ __all__ = [
     "StreamEvents",
     "binary",
     "ks_2samp",
+    "AndersonKSampResult",
+    "CramerVonMisesResult",
+    "MannWhitneyUResult",
+    "WelchTTestResult",
+    "anderson_ksamp",
+    "cramervonmises_2samp",
+    "mannwhitneyu",
+    "ttest_welch",
 ]
