@@ -1,6 +1,8 @@
 // Bindings of the numeric two-sample tests of shiftguard/drift/univariate/ and of the
 // special functions behind their p-values. Arrays are viewed without copies (numpy_view.hpp);
-// the GIL is released around every computation.
+// the GIL is released around every computation. The finite values are gathered (and sorted)
+// here with the same helper the C++ overloads use, so that error messages name the Python
+// arguments (x, y; a, b; samples[i]).
 
 #include <string>
 #include <vector>
@@ -31,7 +33,13 @@ py::tuple cramer_von_mises_typed(const py::array& x, const py::array& y,
   drift::cramer_von_mises_result result;
   {
     py::gil_scoped_release release;
-    result = drift::cramer_von_mises(x_view, y_view, options);
+    const auto x_sorted =
+        drift::detail::prepare_sample(x_view, options.nan_handling, "cramervonmises_2samp", "x", 2);
+    const auto y_sorted =
+        drift::detail::prepare_sample(y_view, options.nan_handling, "cramervonmises_2samp", "y", 2);
+    result = drift::cramer_von_mises_sorted(x_sorted.data(), static_cast<index>(x_sorted.size()),
+                                            y_sorted.data(), static_cast<index>(y_sorted.size()),
+                                            options);
   }
   return py::make_tuple(result.statistic, result.p_value, drift::to_string(result.method),
                         result.rms_cdf_distance);
@@ -47,7 +55,13 @@ py::tuple mann_whitney_typed(const py::array& x, const py::array& y,
   drift::mann_whitney_result result;
   {
     py::gil_scoped_release release;
-    result = drift::mann_whitney(x_view, y_view, options);
+    const auto x_sorted =
+        drift::detail::prepare_sample(x_view, options.nan_handling, "mannwhitneyu", "x", 1);
+    const auto y_sorted =
+        drift::detail::prepare_sample(y_view, options.nan_handling, "mannwhitneyu", "y", 1);
+    result = drift::mann_whitney_sorted(x_sorted.data(), static_cast<index>(x_sorted.size()),
+                                        y_sorted.data(), static_cast<index>(y_sorted.size()),
+                                        options);
   }
   return py::make_tuple(result.statistic, result.p_value, drift::to_string(result.method),
                         result.common_language_effect_size, result.rank_biserial, result.z,
@@ -64,7 +78,12 @@ py::tuple welch_t_typed(const py::array& x, const py::array& y,
   drift::welch_t_result result;
   {
     py::gil_scoped_release release;
-    result = drift::welch_t(x_view, y_view, options);
+    const auto a_values =
+        drift::detail::prepare_sample(x_view, options.nan_handling, "ttest_welch", "a", 2, false);
+    const auto b_values =
+        drift::detail::prepare_sample(y_view, options.nan_handling, "ttest_welch", "b", 2, false);
+    result = drift::welch_t_sorted(a_values.data(), static_cast<index>(a_values.size()),
+                                   b_values.data(), static_cast<index>(b_values.size()), options);
   }
   return py::make_tuple(result.statistic, result.p_value, result.df, result.mean_difference,
                         result.cohens_d, result.standard_error);

@@ -324,7 +324,7 @@ anderson_darling_result anderson_darling_ksamp(const std::vector<VectorType>& sa
   std::vector<std::vector<Scalar>> sorted;
   sorted.reserve(samples.size());
   for (std::size_t i = 0; i < samples.size(); ++i) {
-    const std::string name = "sample " + std::to_string(i);
+    const std::string name = "samples[" + std::to_string(i) + "]";
     sorted.push_back(detail::prepare_sample(samples[i], options.nan_handling,
                                             "anderson_darling", name.c_str(), 1));
   }

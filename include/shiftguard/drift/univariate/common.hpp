@@ -4,6 +4,9 @@
 // the distinct values of two (or k) sorted samples, which gives every rank statistic in O(n)
 // after sorting, and the preparation of unsorted Eigen input (non-finite values handled by
 // nan_policy, then sorted) for the convenience overloads.
+//
+// This header does not include drift/univariate.hpp (which includes the tests at its end,
+// and they include this header), so that any of them can be included first.
 
 #include <cmath>
 #include <cstdint>
@@ -16,7 +19,6 @@
 #include "shiftguard/core/errors.hpp"
 #include "shiftguard/core/sort.hpp"
 #include "shiftguard/core/types.hpp"
-#include "shiftguard/drift/univariate.hpp"
 
 namespace shiftguard::drift {
 
@@ -95,7 +97,18 @@ std::vector<typename Derived::Scalar> prepare_sample(const Eigen::DenseBase<Deri
                       " matrix");
   }
   std::vector<Scalar> out;
-  collect_finite(values, policy, name, out);
+  out.reserve(static_cast<std::size_t>(values.size()));
+  for (index k = 0; k < values.size(); ++k) {
+    const Scalar value = static_cast<Scalar>(values.derived().coeff(k));
+    if (std::isfinite(value)) {
+      out.push_back(value + Scalar(0));  // -0.0 becomes +0.0
+    } else if (policy == nan_policy::raise) {
+      throw invalid_argument(std::string(test) + ": " + name + " contains " +
+                             (std::isnan(value) ? "NaN" : "an infinite value") + " at index " +
+                             std::to_string(k) +
+                             " (use nan_policy omit to drop non-finite values)");
+    }
+  }
   if (static_cast<index>(out.size()) < minimum) {
     throw invalid_argument(std::string(test) + ": " + name + " needs at least " +
                            std::to_string(minimum) + " finite values, got " +

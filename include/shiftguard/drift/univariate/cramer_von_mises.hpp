@@ -137,6 +137,22 @@ inline double cvm_exact_p_value(double u, std::int64_t m, std::int64_t n) {
       static_cast<double>(lcm * lcm * (m + n)) *
       (6.0 * u - static_cast<double>(mn) * static_cast<double>(4 * mn - 1));
   const double zeta = python_floor_divide(zeta_numerator, static_cast<double>(6 * mn * mn));
+  // Each table holds at most min(#paths to it, largest value + 1) entries: refuse up front
+  // when the last row could exceed the budget.
+  const double largest_value =
+      static_cast<double>(lcm) * static_cast<double>(lcm) * static_cast<double>(m + n);
+  double row_bound = 0.0;
+  for (std::int64_t v = 0; v <= m; ++v) {
+    const double log_paths = std::lgamma(static_cast<double>(n + v) + 1.0) -
+                             std::lgamma(static_cast<double>(v) + 1.0) -
+                             std::lgamma(static_cast<double>(n) + 1.0);
+    row_bound += std::min(std::exp(std::min(log_paths, 700.0)), largest_value + 1.0);
+  }
+  if (row_bound > static_cast<double>(cvm_max_exact_entries)) {
+    throw invalid_argument("cramer_von_mises: method 'exact' is too expensive for samples of " +
+                           std::to_string(m) + " and " + std::to_string(n) +
+                           " values; use 'asymptotic' or 'auto'");
+  }
   std::vector<table> previous(static_cast<std::size_t>(m) + 1);
   std::vector<table> current(static_cast<std::size_t>(m) + 1);
   previous[0] = {{0, 1.0}};
