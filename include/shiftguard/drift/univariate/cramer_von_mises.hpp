@@ -54,8 +54,9 @@ namespace detail {
 
 inline constexpr double cvm_pi = 3.141592653589793238462643383279502884;
 
-/// Largest number of (value, frequency) entries the exact distribution may hold at once.
-inline constexpr std::size_t cvm_max_exact_entries = 50'000'000;
+/// Largest number of (value, frequency) entries one row of the exact distribution may hold
+/// (16 bytes each; two rows are kept).
+inline constexpr std::size_t cvm_max_exact_entries = 5'000'000;
 
 /// exp(-q) * K_{1/4}(q) for q > 0 (K the modified Bessel function of the second kind), by the
 /// trapezoidal rule on K_nu(q) = integral_0^inf exp(-q cosh t) cosh(nu t) dt, whose
@@ -137,8 +138,9 @@ inline double cvm_exact_p_value(double u, std::int64_t m, std::int64_t n) {
       static_cast<double>(lcm * lcm * (m + n)) *
       (6.0 * u - static_cast<double>(mn) * static_cast<double>(4 * mn - 1));
   const double zeta = python_floor_divide(zeta_numerator, static_cast<double>(6 * mn * mn));
-  // Each table holds at most min(#paths to it, largest value + 1) entries: refuse up front
-  // when the last row could exceed the budget.
+  // Each table holds at most min(#paths to it, largest value + 1) entries. Refuse up front
+  // when that bound is hopeless; otherwise build row by row and stop as soon as the tables
+  // in memory exceed the budget.
   const double largest_value =
       static_cast<double>(lcm) * static_cast<double>(lcm) * static_cast<double>(m + n);
   double row_bound = 0.0;
@@ -148,11 +150,12 @@ inline double cvm_exact_p_value(double u, std::int64_t m, std::int64_t n) {
                              std::lgamma(static_cast<double>(n) + 1.0);
     row_bound += std::min(std::exp(std::min(log_paths, 700.0)), largest_value + 1.0);
   }
-  if (row_bound > static_cast<double>(cvm_max_exact_entries)) {
-    throw invalid_argument("cramer_von_mises: method 'exact' is too expensive for samples of " +
-                           std::to_string(m) + " and " + std::to_string(n) +
-                           " values; use 'asymptotic' or 'auto'");
-  }
+  const auto too_expensive = [&] {
+    return invalid_argument("cramer_von_mises: method 'exact' is too expensive for samples of " +
+                            std::to_string(m) + " and " + std::to_string(n) +
+                            " values; use 'asymptotic' or 'auto'");
+  };
+  if (row_bound > 1e4 * static_cast<double>(cvm_max_exact_entries)) throw too_expensive();
   std::vector<table> previous(static_cast<std::size_t>(m) + 1);
   std::vector<table> current(static_cast<std::size_t>(m) + 1);
   previous[0] = {{0, 1.0}};
@@ -183,11 +186,7 @@ inline double cvm_exact_p_value(double u, std::int64_t m, std::int64_t n) {
       running.swap(merged);
       current[static_cast<std::size_t>(v)] = running;
       entries += running.size();
-    }
-    if (entries > cvm_max_exact_entries) {
-      throw invalid_argument("cramer_von_mises: method 'exact' is too expensive for samples of " +
-                             std::to_string(m) + " and " + std::to_string(n) +
-                             " values; use 'asymptotic' or 'auto'");
+      if (entries > cvm_max_exact_entries) throw too_expensive();
     }
     previous.swap(current);
   }
