@@ -291,9 +291,67 @@ template <class Scalar>
 anderson_darling_result anderson_darling_sorted(const Scalar* ref_sorted, index n_ref,
                                                 const Scalar* cur_sorted, index n_cur,
                                                 const anderson_darling_options& options = {}) {
+  static_assert(std::is_floating_point_v<Scalar>,
+                "anderson_darling needs float or double samples");
   detail::check_sorted_samples("anderson_darling", ref_sorted, n_ref, cur_sorted, n_cur, 2);
-  return anderson_darling_ksamp_sorted<Scalar>({ref_sorted, cur_sorted}, {n_ref, n_cur},
-                                               options);
+  // The k-sample walk specialised to two samples (same formulas, same order of operations,
+  // so the same numbers as anderson_darling_ksamp_sorted; several times faster).
+  const auto n = static_cast<double>(n_ref + n_cur);
+  const index total = n_ref + n_cur;
+  const double sizes[2] = {static_cast<double>(n_ref), static_cast<double>(n_cur)};
+  double inner_sums[2] = {0.0, 0.0};
+  double squared_distance = 0.0;
+  index below = 0;
+  index before[2] = {0, 0};
+  index n_distinct = 0;
+  const auto variant = options.variant;
+  detail::for_each_distinct(
+      ref_sorted, n_ref, cur_sorted, n_cur, [&](Scalar, index ref_equal, index cur_equal) {
+        const index equal[2] = {ref_equal, cur_equal};
+        const index group = ref_equal + cur_equal;
+        const auto l = static_cast<double>(group);
+        ++n_distinct;
+        for (int i = 0; i < 2; ++i) {
+          const auto previous = static_cast<double>(before[i]);
+          const auto here = static_cast<double>(equal[i]);
+          if (variant == anderson_darling_variant::midrank) {
+            const double b_j = static_cast<double>(below) + l / 2.0;
+            const double m_ij = previous + here - here / 2.0;
+            const double deviation = n * m_ij - b_j * sizes[i];
+            const double denominator = b_j * (n - b_j) - n * l / 4.0;
+            if (denominator != 0.0) inner_sums[i] += l / n * deviation * deviation / denominator;
+          } else if (variant == anderson_darling_variant::right) {
+            if (below + group != total) {
+              const double b_j = static_cast<double>(below + group);
+              const double m_ij = previous + here;
+              const double deviation = n * m_ij - b_j * sizes[i];
+              inner_sums[i] += l / n * deviation * deviation / (b_j * (n - b_j));
+            }
+          } else {
+            const double m_ij = previous + here;
+            for (index j = below + 1; j <= below + group && j <= total - 1; ++j) {
+              const auto jd = static_cast<double>(j);
+              const double deviation = n * m_ij - jd * sizes[i];
+              inner_sums[i] += deviation * deviation / (jd * (n - jd));
+            }
+          }
+        }
+        before[0] += ref_equal;
+        before[1] += cur_equal;
+        below += group;
+        const double difference = static_cast<double>(before[0]) / sizes[0] -
+                                  static_cast<double>(before[1]) / sizes[1];
+        squared_distance += l * difference * difference;
+      });
+  double a2kn = inner_sums[0] / sizes[0] + inner_sums[1] / sizes[1];
+  if (variant == anderson_darling_variant::midrank) a2kn *= (n - 1.0) / n;
+  if (variant == anderson_darling_variant::continuous) a2kn /= n;
+  if (n_distinct == 1) a2kn = 0.0;  // all values equal (see the header comment)
+  anderson_darling_result result;
+  result.variant = variant;
+  result.rms_cdf_distance = std::sqrt(squared_distance / n);
+  detail::anderson_darling_finish(a2kn, {n_ref, n_cur}, result);
+  return result;
 }
 
 /// Two-sample Anderson-Darling test (any Eigen vector expressions of float or double, in any

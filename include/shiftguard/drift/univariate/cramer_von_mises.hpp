@@ -210,8 +210,16 @@ cramer_von_mises_result cramer_von_mises_sorted(const Scalar* ref_sorted, index 
   static_assert(std::is_floating_point_v<Scalar>,
                 "cramer_von_mises needs float or double samples");
   detail::check_sorted_samples("cramer_von_mises", ref_sorted, n_ref, cur_sorted, n_cur, 2);
-  // sum over each sample of (midrank - position)^2; 2 * (midrank - position) is an integer,
-  // so the squares are summed exactly (long double holds them for any realistic size).
+  // Sum over each sample of (midrank - position)^2. With c = 2 * midrank (an integer) and
+  // the a positions s + 1 .. s + a of a group of ties in one sample, the terms (c - 2p)^2 are
+  // an arithmetic sequence of squares with the closed form below; the sums are integers and
+  // are kept exactly in long double (64-bit significand: any realistic sample size).
+  const auto squares_of_group = [](index twice_midrank, index first_position, index count) {
+    const auto a = static_cast<long double>(count);
+    const auto d0 = static_cast<long double>(twice_midrank - 2 * first_position);
+    // sum_{k=0}^{a-1} (d0 - 2k)^2 = a d0^2 - 2 d0 a (a - 1) + 2 (a - 1) a (2a - 1) / 3
+    return a * d0 * d0 - 2.0L * d0 * a * (a - 1.0L) + 2.0L * (a - 1.0L) * a * (2.0L * a - 1.0L) / 3.0L;
+  };
   long double ref_sum = 0.0L;
   long double cur_sum = 0.0L;
   double squared_distance = 0.0;
@@ -224,14 +232,8 @@ cramer_von_mises_result cramer_von_mises_sorted(const Scalar* ref_sorted, index 
       ref_sorted, n_ref, cur_sorted, n_cur, [&](Scalar, index ref_equal, index cur_equal) {
         const index group = ref_equal + cur_equal;
         const index twice_midrank = 2 * below + group + 1;
-        for (index p = ref_seen + 1; p <= ref_seen + ref_equal; ++p) {
-          const auto twice = static_cast<long double>(twice_midrank - 2 * p);
-          ref_sum += twice * twice;
-        }
-        for (index p = cur_seen + 1; p <= cur_seen + cur_equal; ++p) {
-          const auto twice = static_cast<long double>(twice_midrank - 2 * p);
-          cur_sum += twice * twice;
-        }
+        if (ref_equal > 0) ref_sum += squares_of_group(twice_midrank, ref_seen + 1, ref_equal);
+        if (cur_equal > 0) cur_sum += squares_of_group(twice_midrank, cur_seen + 1, cur_equal);
         below += group;
         ref_seen += ref_equal;
         cur_seen += cur_equal;
