@@ -59,9 +59,9 @@ py::tuple mann_whitney_typed(const py::array& x, const py::array& y,
         drift::detail::prepare_sample(x_view, options.nan_handling, "mannwhitneyu", "x", 1);
     const auto y_sorted =
         drift::detail::prepare_sample(y_view, options.nan_handling, "mannwhitneyu", "y", 1);
-    result = drift::mann_whitney_sorted(x_sorted.data(), static_cast<index>(x_sorted.size()),
-                                        y_sorted.data(), static_cast<index>(y_sorted.size()),
-                                        options);
+    result =
+        drift::mann_whitney_sorted(x_sorted.data(), static_cast<index>(x_sorted.size()),
+                                   y_sorted.data(), static_cast<index>(y_sorted.size()), options);
   }
   return py::make_tuple(result.statistic, result.p_value, drift::to_string(result.method),
                         result.common_language_effect_size, result.rank_biserial, result.z,
@@ -107,11 +107,9 @@ py::tuple anderson_darling_typed(const std::vector<py::array>& samples,
     result = drift::anderson_darling_ksamp(views, options);
   }
   py::array_t<double> critical(7);
-  std::copy(result.critical_values.begin(), result.critical_values.end(),
-            critical.mutable_data());
-  return py::make_tuple(result.statistic, result.p_value, critical,
-                        drift::to_string(result.bound), drift::to_string(result.variant),
-                        result.rms_cdf_distance);
+  std::copy(result.critical_values.begin(), result.critical_values.end(), critical.mutable_data());
+  return py::make_tuple(result.statistic, result.p_value, critical, drift::to_string(result.bound),
+                        drift::to_string(result.variant), result.rms_cdf_distance);
 }
 
 /// Evaluates one special function elementwise over three broadcast float64 arrays (used by

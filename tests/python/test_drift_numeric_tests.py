@@ -352,7 +352,8 @@ def test_bad_input(name):
 
 
 def test_too_few_values_per_test():
-    with pytest.raises(ValueError, match="cramervonmises_2samp: x needs at least 2 finite values, got 1"):
+    message = "cramervonmises_2samp: x needs at least 2 finite values, got 1"
+    with pytest.raises(ValueError, match=message):
         drift.cramervonmises_2samp([1.0], [1.0, 2.0])
     with pytest.raises(ValueError, match="ttest_welch: b needs at least 2 finite values, got 1"):
         drift.ttest_welch([1.0, 2.0], [1.0])
@@ -383,7 +384,8 @@ def test_bad_options():
     with pytest.raises(ValueError, match="'exact' is too expensive"):
         drift.cramervonmises_2samp(np.arange(300.0), np.arange(301.0) + 0.5, method="exact")
     # two_sided is accepted as an alias, as elsewhere in shiftguard
-    assert drift.mannwhitneyu(a, b, alternative="two_sided").pvalue == drift.mannwhitneyu(a, b).pvalue
+    alias = drift.mannwhitneyu(a, b, alternative="two_sided")
+    assert alias.pvalue == drift.mannwhitneyu(a, b).pvalue
 
 
 def test_exported_from_package():

@@ -13,8 +13,9 @@ in ``p_value_bound`` instead of warning; all-equal samples get a defined result.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -295,7 +296,9 @@ def anderson_ksamp(
     except TypeError as exc:
         if "samples[" in str(exc):
             raise
-        raise TypeError(f"samples must be a sequence of 1-D arrays, got {type(samples).__name__}")
+        raise TypeError(
+            f"samples must be a sequence of 1-D arrays, got {type(samples).__name__}"
+        ) from exc
     if len(arrays) < 2:
         raise ValueError(f"anderson_ksamp needs at least 2 samples, got {len(arrays)}")
     if len({a.dtype for a in arrays}) > 1:

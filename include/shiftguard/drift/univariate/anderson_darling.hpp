@@ -48,9 +48,12 @@ enum class anderson_darling_variant {
 
 inline const char* to_string(anderson_darling_variant value) {
   switch (value) {
-    case anderson_darling_variant::midrank: return "midrank";
-    case anderson_darling_variant::right: return "right";
-    case anderson_darling_variant::continuous: return "continuous";
+    case anderson_darling_variant::midrank:
+      return "midrank";
+    case anderson_darling_variant::right:
+      return "right";
+    case anderson_darling_variant::continuous:
+      return "continuous";
   }
   return "?";
 }
@@ -61,8 +64,7 @@ inline anderson_darling_variant anderson_darling_variant_from_string(const std::
   if (name == "midrank") return anderson_darling_variant::midrank;
   if (name == "right" || name == "discrete") return anderson_darling_variant::right;
   if (name == "continuous") return anderson_darling_variant::continuous;
-  throw invalid_argument("variant must be 'midrank', 'right' or 'continuous', got '" + name +
-                         "'");
+  throw invalid_argument("variant must be 'midrank', 'right' or 'continuous', got '" + name + "'");
 }
 
 /// Where the p-value lies relative to the tabulated significance levels.
@@ -74,9 +76,12 @@ enum class p_value_bound {
 
 inline const char* to_string(p_value_bound value) {
   switch (value) {
-    case p_value_bound::interpolated: return "interpolated";
-    case p_value_bound::capped: return "capped";
-    case p_value_bound::floored: return "floored";
+    case p_value_bound::interpolated:
+      return "interpolated";
+    case p_value_bound::capped:
+      return "capped";
+    case p_value_bound::floored:
+      return "floored";
   }
   return "?";
 }
@@ -88,13 +93,13 @@ struct anderson_darling_options {
 };
 
 /// Significance levels of anderson_darling_result::critical_values.
-inline constexpr std::array<double, 7> anderson_darling_levels = {0.25,  0.1,   0.05, 0.025,
-                                                                   0.01, 0.005, 0.001};
+inline constexpr std::array<double, 7> anderson_darling_levels = {0.25, 0.1,   0.05, 0.025,
+                                                                  0.01, 0.005, 0.001};
 
 /// Result of the k-sample Anderson-Darling test.
 struct anderson_darling_result {
-  double statistic = 0.0;  ///< standardized statistic (SciPy's statistic)
-  double p_value = 0.25;   ///< interpolated, capped at 0.25 and floored at 0.001
+  double statistic = 0.0;                   ///< standardized statistic (SciPy's statistic)
+  double p_value = 0.25;                    ///< interpolated, capped at 0.25 and floored at 0.001
   std::array<double, 7> critical_values{};  ///< for anderson_darling_levels
   p_value_bound bound = p_value_bound::interpolated;
   anderson_darling_variant variant = anderson_darling_variant::midrank;
@@ -131,8 +136,8 @@ inline void anderson_darling_finish(double a2kn, const std::vector<index>& sizes
   const double c = (6.0 * h + 2.0 * g - 2.0) * k * k + (4.0 * h - 4.0 * g + 6.0) * k +
                    (2.0 * h - 6.0) * big_h + 4.0 * h;
   const double d = (2.0 * h + 6.0) * k * k - 4.0 * h * k;
-  const double sigma_squared = (a * n * n * n + b * n * n + c * n + d) /
-                               ((n - 1.0) * (n - 2.0) * (n - 3.0));
+  const double sigma_squared =
+      (a * n * n * n + b * n * n + c * n + d) / ((n - 1.0) * (n - 2.0) * (n - 3.0));
   const double m = k - 1.0;
   result.statistic = (a2kn - m) / std::sqrt(sigma_squared);
 
@@ -174,11 +179,10 @@ inline void anderson_darling_finish(double a2kn, const std::vector<index>& sizes
 /// k-sample Anderson-Darling test of ascending, finite samples: `samples[i]` points to
 /// `sizes[i]` values. Needs at least 2 samples, each non-empty, and at least 4 values in all.
 template <class Scalar>
-anderson_darling_result anderson_darling_ksamp_sorted(const std::vector<const Scalar*>& samples,
-                                                      const std::vector<index>& sizes,
-                                                      const anderson_darling_options& options = {}) {
-  static_assert(std::is_floating_point_v<Scalar>,
-                "anderson_darling needs float or double samples");
+anderson_darling_result anderson_darling_ksamp_sorted(
+    const std::vector<const Scalar*>& samples, const std::vector<index>& sizes,
+    const anderson_darling_options& options = {}) {
+  static_assert(std::is_floating_point_v<Scalar>, "anderson_darling needs float or double samples");
   const std::size_t n_samples = samples.size();
   if (n_samples < 2) {
     throw invalid_argument("anderson_darling: needs at least 2 samples, got " +
@@ -191,8 +195,7 @@ anderson_darling_result anderson_darling_ksamp_sorted(const std::vector<const Sc
   index total = 0;
   for (std::size_t i = 0; i < n_samples; ++i) {
     if (sizes[i] < 1) {
-      throw invalid_argument("anderson_darling: sample " + std::to_string(i) +
-                             " has no values");
+      throw invalid_argument("anderson_darling: sample " + std::to_string(i) + " has no values");
     }
     if (samples[i] == nullptr) {
       throw invalid_argument("anderson_darling: sample data must not be null");
@@ -261,9 +264,8 @@ anderson_darling_result anderson_darling_ksamp_sorted(const std::vector<const Sc
     below += group;
     for (std::size_t i = 0; i < n_samples; ++i) {
       for (std::size_t j = i + 1; j < n_samples; ++j) {
-        const double difference =
-            static_cast<double>(position[i]) / static_cast<double>(sizes[i]) -
-            static_cast<double>(position[j]) / static_cast<double>(sizes[j]);
+        const double difference = static_cast<double>(position[i]) / static_cast<double>(sizes[i]) -
+                                  static_cast<double>(position[j]) / static_cast<double>(sizes[j]);
         squared_distance[i * n_samples + j] += l * difference * difference;
       }
     }
@@ -291,8 +293,7 @@ template <class Scalar>
 anderson_darling_result anderson_darling_sorted(const Scalar* ref_sorted, index n_ref,
                                                 const Scalar* cur_sorted, index n_cur,
                                                 const anderson_darling_options& options = {}) {
-  static_assert(std::is_floating_point_v<Scalar>,
-                "anderson_darling needs float or double samples");
+  static_assert(std::is_floating_point_v<Scalar>, "anderson_darling needs float or double samples");
   detail::check_sorted_samples("anderson_darling", ref_sorted, n_ref, cur_sorted, n_cur, 2);
   // The k-sample walk specialised to two samples (same formulas, same order of operations,
   // so the same numbers as anderson_darling_ksamp_sorted; several times faster).
@@ -339,8 +340,8 @@ anderson_darling_result anderson_darling_sorted(const Scalar* ref_sorted, index 
         before[0] += ref_equal;
         before[1] += cur_equal;
         below += group;
-        const double difference = static_cast<double>(before[0]) / sizes[0] -
-                                  static_cast<double>(before[1]) / sizes[1];
+        const double difference =
+            static_cast<double>(before[0]) / sizes[0] - static_cast<double>(before[1]) / sizes[1];
         squared_distance += l * difference * difference;
       });
   double a2kn = inner_sums[0] / sizes[0] + inner_sums[1] / sizes[1];
@@ -368,8 +369,7 @@ anderson_darling_result anderson_darling(const Eigen::DenseBase<RefDerived>& ref
   const auto cur_values =
       detail::prepare_sample(cur, options.nan_handling, "anderson_darling", "cur", 2);
   return anderson_darling_sorted(ref_values.data(), static_cast<index>(ref_values.size()),
-                                 cur_values.data(), static_cast<index>(cur_values.size()),
-                                 options);
+                                 cur_values.data(), static_cast<index>(cur_values.size()), options);
 }
 
 /// k-sample Anderson-Darling test of unsorted samples (a std::vector of Eigen vectors or
@@ -383,8 +383,8 @@ anderson_darling_result anderson_darling_ksamp(const std::vector<VectorType>& sa
   sorted.reserve(samples.size());
   for (std::size_t i = 0; i < samples.size(); ++i) {
     const std::string name = "samples[" + std::to_string(i) + "]";
-    sorted.push_back(detail::prepare_sample(samples[i], options.nan_handling,
-                                            "anderson_darling", name.c_str(), 1));
+    sorted.push_back(detail::prepare_sample(samples[i], options.nan_handling, "anderson_darling",
+                                            name.c_str(), 1));
   }
   std::vector<const Scalar*> pointers;
   std::vector<index> sizes;

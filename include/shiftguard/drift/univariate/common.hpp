@@ -32,9 +32,12 @@ enum class test_method {
 
 inline const char* to_string(test_method value) {
   switch (value) {
-    case test_method::automatic: return "auto";
-    case test_method::exact: return "exact";
-    case test_method::asymptotic: return "asymptotic";
+    case test_method::automatic:
+      return "auto";
+    case test_method::exact:
+      return "exact";
+    case test_method::asymptotic:
+      return "asymptotic";
   }
   return "?";
 }
@@ -74,8 +77,8 @@ void check_sorted_samples(const char* test, const Scalar* ref, index n_ref, cons
                           index n_cur, index minimum) {
   if (n_ref < minimum || n_cur < minimum) {
     throw invalid_argument(std::string(test) + ": each sample needs at least " +
-                           std::to_string(minimum) + " values, got n_ref=" +
-                           std::to_string(n_ref) + ", n_cur=" + std::to_string(n_cur));
+                           std::to_string(minimum) + " values, got n_ref=" + std::to_string(n_ref) +
+                           ", n_cur=" + std::to_string(n_cur));
   }
   if (ref == nullptr || cur == nullptr) {
     throw invalid_argument(std::string(test) + ": sample data must not be null");

@@ -128,11 +128,11 @@ inline double cvm_exact_p_value(double u, std::int64_t m, std::int64_t n) {
   const std::int64_t a = lcm / m;
   const std::int64_t b = lcm / n;
   const std::int64_t mn = m * n;
-  if (static_cast<double>(lcm) * static_cast<double>(lcm) * static_cast<double>(m + n) >
-      9.0e18) {
-    throw invalid_argument("cramer_von_mises: method 'exact' cannot represent the statistic for "
-                           "samples of " + std::to_string(m) + " and " + std::to_string(n) +
-                           " values; use 'asymptotic' or 'auto'");
+  if (static_cast<double>(lcm) * static_cast<double>(lcm) * static_cast<double>(m + n) > 9.0e18) {
+    throw invalid_argument(
+        "cramer_von_mises: method 'exact' cannot represent the statistic for "
+        "samples of " +
+        std::to_string(m) + " and " + std::to_string(n) + " values; use 'asymptotic' or 'auto'");
   }
   const double zeta_numerator =
       static_cast<double>(lcm * lcm * (m + n)) *
@@ -207,8 +207,7 @@ template <class Scalar>
 cramer_von_mises_result cramer_von_mises_sorted(const Scalar* ref_sorted, index n_ref,
                                                 const Scalar* cur_sorted, index n_cur,
                                                 const cramer_von_mises_options& options = {}) {
-  static_assert(std::is_floating_point_v<Scalar>,
-                "cramer_von_mises needs float or double samples");
+  static_assert(std::is_floating_point_v<Scalar>, "cramer_von_mises needs float or double samples");
   detail::check_sorted_samples("cramer_von_mises", ref_sorted, n_ref, cur_sorted, n_cur, 2);
   // Sum over each sample of (midrank - position)^2. With c = 2 * midrank (an integer) and
   // the a positions s + 1 .. s + a of a group of ties in one sample, the terms (c - 2p)^2 are
@@ -218,7 +217,8 @@ cramer_von_mises_result cramer_von_mises_sorted(const Scalar* ref_sorted, index 
     const auto a = static_cast<long double>(count);
     const auto d0 = static_cast<long double>(twice_midrank - 2 * first_position);
     // sum_{k=0}^{a-1} (d0 - 2k)^2 = a d0^2 - 2 d0 a (a - 1) + 2 (a - 1) a (2a - 1) / 3
-    return a * d0 * d0 - 2.0L * d0 * a * (a - 1.0L) + 2.0L * (a - 1.0L) * a * (2.0L * a - 1.0L) / 3.0L;
+    return a * d0 * d0 - 2.0L * d0 * a * (a - 1.0L) +
+           2.0L * (a - 1.0L) * a * (2.0L * a - 1.0L) / 3.0L;
   };
   long double ref_sum = 0.0L;
   long double cur_sum = 0.0L;
@@ -276,8 +276,7 @@ cramer_von_mises_result cramer_von_mises(const Eigen::DenseBase<RefDerived>& ref
   const auto cur_values =
       detail::prepare_sample(cur, options.nan_handling, "cramer_von_mises", "cur", 2);
   return cramer_von_mises_sorted(ref_values.data(), static_cast<index>(ref_values.size()),
-                                 cur_values.data(), static_cast<index>(cur_values.size()),
-                                 options);
+                                 cur_values.data(), static_cast<index>(cur_values.size()), options);
 }
 
 }  // namespace shiftguard::drift

@@ -37,7 +37,7 @@ namespace shiftguard::drift {
 /// Options of the Mann-Whitney U test (SciPy's defaults).
 struct mann_whitney_options {
   alternative alternative_hypothesis = alternative::two_sided;
-  bool use_continuity = true;              ///< continuity correction of the normal approximation
+  bool use_continuity = true;  ///< continuity correction of the normal approximation
   test_method method = test_method::automatic;
   nan_policy nan_handling = nan_policy::raise;  ///< used by the unsorted overload only
 };
@@ -47,9 +47,9 @@ struct mann_whitney_result {
   double statistic = 0.0;  ///< U of the reference sample (SciPy's U1)
   double p_value = 1.0;
   test_method method = test_method::asymptotic;  ///< method actually used
-  double common_language_effect_size = 0.5;     ///< U / (n_ref n_cur)
+  double common_language_effect_size = 0.5;      ///< U / (n_ref n_cur)
   double rank_biserial = 0.0;                    ///< 2 * CLES - 1
-  double z = 0.0;  ///< standardized statistic of the normal approximation (0 for exact)
+  double z = 0.0;         ///< standardized statistic of the normal approximation (0 for exact)
   bool has_ties = false;  ///< some value occurs more than once in the pooled sample
 };
 
@@ -101,19 +101,18 @@ mann_whitney_result mann_whitney_sorted(const Scalar* ref_sorted, index n_ref,
   double tie_term = 0.0;
   index below = 0;
   index n_distinct = 0;
-  detail::for_each_distinct(ref_sorted, n_ref, cur_sorted, n_cur,
-                            [&](Scalar, index ref_equal, index cur_equal) {
-                              const index group = ref_equal + cur_equal;
-                              const double midrank =
-                                  static_cast<double>(below) + 0.5 * static_cast<double>(group + 1);
-                              rank_sum += static_cast<double>(ref_equal) * midrank;
-                              if (group > 1) {
-                                const auto t = static_cast<double>(group);
-                                tie_term += t * t * t - t;
-                              }
-                              below += group;
-                              ++n_distinct;
-                            });
+  detail::for_each_distinct(
+      ref_sorted, n_ref, cur_sorted, n_cur, [&](Scalar, index ref_equal, index cur_equal) {
+        const index group = ref_equal + cur_equal;
+        const double midrank = static_cast<double>(below) + 0.5 * static_cast<double>(group + 1);
+        rank_sum += static_cast<double>(ref_equal) * midrank;
+        if (group > 1) {
+          const auto t = static_cast<double>(group);
+          tie_term += t * t * t - t;
+        }
+        below += group;
+        ++n_distinct;
+      });
   const auto n1 = static_cast<double>(n_ref);
   const auto n2 = static_cast<double>(n_cur);
   const double u1 = rank_sum - n1 * (n1 + 1.0) / 2.0;
@@ -128,8 +127,12 @@ mann_whitney_result mann_whitney_sorted(const Scalar* ref_sorted, index n_ref,
   double u = 0.0;
   double factor = 1.0;
   switch (options.alternative_hypothesis) {
-    case alternative::greater: u = u1; break;
-    case alternative::less: u = u2; break;
+    case alternative::greater:
+      u = u1;
+      break;
+    case alternative::less:
+      u = u2;
+      break;
     case alternative::two_sided:
       u = std::max(u1, u2);
       factor = 2.0;
@@ -137,8 +140,8 @@ mann_whitney_result mann_whitney_sorted(const Scalar* ref_sorted, index n_ref,
   }
   test_method method = options.method;
   if (method == test_method::automatic) {
-    method = (n_ref > 8 && n_cur > 8) || result.has_ties ? test_method::asymptotic
-                                                         : test_method::exact;
+    method =
+        (n_ref > 8 && n_cur > 8) || result.has_ties ? test_method::asymptotic : test_method::exact;
   }
   result.method = method;
   double p_value = 1.0;
@@ -151,8 +154,7 @@ mann_whitney_result mann_whitney_sorted(const Scalar* ref_sorted, index n_ref,
     p_value = 1.0;  // all values equal: no evidence of a difference (see the header comment)
   } else {
     const double n = n1 + n2;
-    const double sigma =
-        std::sqrt(n1 * n2 / 12.0 * ((n + 1.0) - tie_term / (n * (n - 1.0))));
+    const double sigma = std::sqrt(n1 * n2 / 12.0 * ((n + 1.0) - tie_term / (n * (n - 1.0))));
     double numerator = u - n1 * n2 / 2.0;
     if (options.use_continuity) numerator -= 0.5;
     result.z = numerator / sigma;

@@ -41,7 +41,7 @@ struct welch_t_options {
 
 /// Result of Welch's t-test.
 struct welch_t_result {
-  double statistic = 0.0;        ///< t
+  double statistic = 0.0;  ///< t
   double p_value = 1.0;
   double df = 0.0;               ///< Welch-Satterthwaite degrees of freedom
   double mean_difference = 0.0;  ///< mean_ref - mean_cur
@@ -74,9 +74,12 @@ mean_and_variance sample_moments(const Scalar* values, index n) {
 /// p-value of a t statistic with `df` degrees of freedom for the alternative.
 inline double t_p_value(double t, double df, alternative alt) {
   switch (alt) {
-    case alternative::greater: return special::t_sf(t, df);
-    case alternative::less: return special::t_sf(-t, df);
-    case alternative::two_sided: return std::min(1.0, special::t_sf_two_sided(t, df));
+    case alternative::greater:
+      return special::t_sf(t, df);
+    case alternative::less:
+      return special::t_sf(-t, df);
+    case alternative::two_sided:
+      return std::min(1.0, special::t_sf_two_sided(t, df));
   }
   return std::numeric_limits<double>::quiet_NaN();
 }
@@ -113,8 +116,7 @@ welch_t_result welch_t_sorted(const Scalar* ref_sorted, index n_ref, const Scala
     const double infinity = std::numeric_limits<double>::infinity();
     result.statistic = result.mean_difference > 0.0 ? infinity : -infinity;
     result.cohens_d = result.statistic;
-    result.p_value = detail::t_p_value(result.statistic, result.df,
-                                       options.alternative_hypothesis);
+    result.p_value = detail::t_p_value(result.statistic, result.df, options.alternative_hypothesis);
     return result;
   }
   result.df = (v1 + v2) * (v1 + v2) / (v1 * v1 / (n1 - 1.0) + v2 * v2 / (n2 - 1.0));
@@ -133,10 +135,12 @@ welch_t_result welch_t(const Eigen::DenseBase<RefDerived>& ref,
                        const welch_t_options& options = {}) {
   static_assert(std::is_same_v<typename RefDerived::Scalar, typename CurDerived::Scalar>,
                 "welch_t: ref and cur must have the same scalar type");
-  const auto ref_values = detail::prepare_sample(ref, options.nan_handling, "welch_t", "ref", 2, false);
-  const auto cur_values = detail::prepare_sample(cur, options.nan_handling, "welch_t", "cur", 2, false);
-  return welch_t_sorted(ref_values.data(), static_cast<index>(ref_values.size()),
-                        cur_values.data(), static_cast<index>(cur_values.size()), options);
+  const auto ref_values =
+      detail::prepare_sample(ref, options.nan_handling, "welch_t", "ref", 2, false);
+  const auto cur_values =
+      detail::prepare_sample(cur, options.nan_handling, "welch_t", "cur", 2, false);
+  return welch_t_sorted(ref_values.data(), static_cast<index>(ref_values.size()), cur_values.data(),
+                        static_cast<index>(cur_values.size()), options);
 }
 
 }  // namespace shiftguard::drift

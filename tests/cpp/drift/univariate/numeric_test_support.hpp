@@ -37,8 +37,7 @@ golden_samples<Scalar> samples_of(const numeric_golden::numeric_case& golden) {
 
 /// Relative agreement (1e-8 by default) or, for values SciPy computes as 1 - cdf, an
 /// absolute floor below which its own rounding dominates.
-inline bool close_to_scipy(double ours, double scipy_value, double rtol = 1e-8,
-                           double atol = 0.0) {
+inline bool close_to_scipy(double ours, double scipy_value, double rtol = 1e-8, double atol = 0.0) {
   if (std::isnan(scipy_value)) return std::isnan(ours);
   const double difference = std::fabs(ours - scipy_value);
   if (scipy_value <= 1e-300) return ours <= 1e-290;

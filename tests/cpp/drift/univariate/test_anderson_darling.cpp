@@ -89,20 +89,19 @@ double midrank_a2akn(const std::vector<std::vector<double>>& samples) {
 }  // namespace
 
 TEST_CASE("anderson_darling k samples: the statistic against a direct evaluation") {
-  const std::vector<std::vector<double>> samples = {
-      {1.0, 2.5, 2.5, 3.0, 7.0, 8.0},
-      {0.5, 2.5, 4.0, 4.0, 9.0},
-      {3.0, 3.5, 6.0, 6.5, 10.0, 11.0, 12.0},
-      {2.0, 5.0}};
+  const std::vector<std::vector<double>> samples = {{1.0, 2.5, 2.5, 3.0, 7.0, 8.0},
+                                                    {0.5, 2.5, 4.0, 4.0, 9.0},
+                                                    {3.0, 3.5, 6.0, 6.5, 10.0, 11.0, 12.0},
+                                                    {2.0, 5.0}};
   std::vector<Eigen::VectorXd> vectors;
   for (const auto& s : samples) {
     vectors.emplace_back(Eigen::Map<const Eigen::VectorXd>(s.data(), static_cast<long>(s.size())));
   }
   const auto result = drift::anderson_darling_ksamp(vectors);
   // statistic = (A2akN - (k - 1)) / sigma: check A2akN through the same standardization
-  const auto zero = drift::anderson_darling_ksamp(
-      std::vector<Eigen::VectorXd>{Eigen::VectorXd::Constant(6, 1.0), Eigen::VectorXd::Constant(5, 1.0),
-                                   Eigen::VectorXd::Constant(7, 1.0), Eigen::VectorXd::Constant(2, 1.0)});
+  const auto zero = drift::anderson_darling_ksamp(std::vector<Eigen::VectorXd>{
+      Eigen::VectorXd::Constant(6, 1.0), Eigen::VectorXd::Constant(5, 1.0),
+      Eigen::VectorXd::Constant(7, 1.0), Eigen::VectorXd::Constant(2, 1.0)});
   // zero.statistic = -(k - 1) / sigma with the same sizes: sigma = 3 / -zero.statistic
   const double sigma = 3.0 / -zero.statistic;
   CHECK(result.statistic * sigma + 3.0 == doctest::Approx(midrank_a2akn(samples)).epsilon(1e-12));
@@ -131,7 +130,8 @@ TEST_CASE("anderson_darling bad input") {
                        doctest::Contains("variant must be"), shiftguard::invalid_argument);
   Eigen::VectorXd with_inf(3);
   with_inf << 1.0, 2.0, std::numeric_limits<double>::infinity();
-  CHECK_THROWS_WITH_AS(drift::anderson_darling_ksamp(std::vector<Eigen::VectorXd>{with_inf, with_inf}),
-                       doctest::Contains("samples[0] contains an infinite value at index 2"),
-                       shiftguard::invalid_argument);
+  CHECK_THROWS_WITH_AS(
+      drift::anderson_darling_ksamp(std::vector<Eigen::VectorXd>{with_inf, with_inf}),
+      doctest::Contains("samples[0] contains an infinite value at index 2"),
+      shiftguard::invalid_argument);
 }

@@ -67,9 +67,8 @@ TEST_CASE("cramer_von_mises exact p-value equals brute-force enumeration of arra
     // a few observed configurations
     for (std::size_t pick : {std::size_t{0}, statistics.size() / 3, statistics.size() - 1}) {
       const double observed = statistics[pick];
-      const auto reached = std::count_if(statistics.begin(), statistics.end(), [&](double s) {
-        return s >= observed - 1e-12;
-      });
+      const auto reached = std::count_if(statistics.begin(), statistics.end(),
+                                         [&](double s) { return s >= observed - 1e-12; });
       const double brute = static_cast<double>(reached) / static_cast<double>(statistics.size());
       // rebuild the samples of that configuration
       std::vector<int> config(static_cast<std::size_t>(m + n), 0);

@@ -19,8 +19,7 @@ using shiftguard::test::close_to_scipy;
 
 TEST_CASE_TEMPLATE("mann_whitney matches scipy.stats.mannwhitneyu", Scalar, float, double) {
   const drift::alternative alternatives[] = {drift::alternative::two_sided,
-                                             drift::alternative::less,
-                                             drift::alternative::greater};
+                                             drift::alternative::less, drift::alternative::greater};
   for (const auto& golden : shiftguard::test::numeric_golden::cases) {
     const auto samples = shiftguard::test::samples_of<Scalar>(golden);
     CAPTURE(golden.n_x);
@@ -49,7 +48,8 @@ TEST_CASE_TEMPLATE("mann_whitney matches scipy.stats.mannwhitneyu", Scalar, floa
 }
 
 TEST_CASE("mann_whitney exact distribution equals brute-force enumeration") {
-  for (const auto& [m, n] : std::vector<std::pair<int, int>>{{1, 1}, {2, 5}, {4, 4}, {3, 8}, {7, 6}}) {
+  for (const auto& [m, n] :
+       std::vector<std::pair<int, int>>{{1, 1}, {2, 5}, {4, 4}, {3, 8}, {7, 6}}) {
     // U of every arrangement of positions 0..m+n-1 into samples of m and n values
     std::vector<double> u_values;
     std::vector<int> mask(static_cast<std::size_t>(m + n), 0);

@@ -19,8 +19,7 @@ using shiftguard::test::close_to_scipy;
 TEST_CASE_TEMPLATE("welch_t matches scipy.stats.ttest_ind(equal_var=False)", Scalar, float,
                    double) {
   const drift::alternative alternatives[] = {drift::alternative::two_sided,
-                                             drift::alternative::less,
-                                             drift::alternative::greater};
+                                             drift::alternative::less, drift::alternative::greater};
   for (const auto& golden : shiftguard::test::numeric_golden::cases) {
     const auto samples = shiftguard::test::samples_of<Scalar>(golden);
     CAPTURE(golden.n_x);
@@ -79,7 +78,8 @@ TEST_CASE("welch_t bad input") {
   with_nan << 1.0, 2.0, std::numeric_limits<double>::quiet_NaN();
   Eigen::VectorXd fine(2);
   fine << 1.0, 2.0;
-  CHECK_THROWS_WITH_AS(drift::welch_t(fine, with_nan), doctest::Contains("cur contains NaN at index 2"),
+  CHECK_THROWS_WITH_AS(drift::welch_t(fine, with_nan),
+                       doctest::Contains("cur contains NaN at index 2"),
                        shiftguard::invalid_argument);
   drift::welch_t_options omit;
   omit.nan_handling = shiftguard::nan_policy::omit;
