@@ -277,3 +277,35 @@ def categorical_distances(
     base: float = 2.0,
     nan_policy: str = "raise",
 ) -> dict[str, Any]: ...
+# Numeric two-sample tests (bind_univariate.cpp); shiftguard.drift._numeric_tests wraps them.
+def cramervonmises_2samp(
+    x: npt.NDArray[np.floating[Any]],
+    y: npt.NDArray[np.floating[Any]],
+    method: str = "auto",
+    nan_policy: str = "raise",
+) -> tuple[float, float, str, float]: ...
+def anderson_ksamp(
+    samples: list[npt.NDArray[np.floating[Any]]],
+    variant: str = "midrank",
+    nan_policy: str = "raise",
+) -> tuple[float, float, npt.NDArray[np.float64], str, str, float]: ...
+def mannwhitneyu(
+    x: npt.NDArray[np.floating[Any]],
+    y: npt.NDArray[np.floating[Any]],
+    use_continuity: bool = True,
+    alternative: str = "two-sided",
+    method: str = "auto",
+    nan_policy: str = "raise",
+) -> tuple[float, float, str, float, float, float, bool]: ...
+def ttest_welch(
+    a: npt.NDArray[np.floating[Any]],
+    b: npt.NDArray[np.floating[Any]],
+    alternative: str = "two-sided",
+    nan_policy: str = "raise",
+) -> tuple[float, float, float, float, float, float]: ...
+def special_elementwise(
+    name: str,
+    a: npt.NDArray[np.float64],
+    b: npt.NDArray[np.float64],
+    c: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]: ...

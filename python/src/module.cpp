@@ -16,6 +16,7 @@ void bind_stream_adwin(py::module_& module);
 void bind_stream_binary(py::module_& module);
 void bind_stream_mmd(py::module_& module);
 void bind_scores(py::module_& module);
+void bind_univariate(py::module_& module);
 }
 
 PYBIND11_MODULE(_core, module) {
@@ -36,4 +37,5 @@ PYBIND11_MODULE(_core, module) {
   shiftguard::python::bind_stream_binary(module);
   shiftguard::python::bind_stream_mmd(module);
   shiftguard::python::bind_scores(module);
+  shiftguard::python::bind_univariate(module);
 }

@@ -134,8 +134,8 @@ inline double beta_prefactor(double a, double b, double x, double y) {
   const double c = a + b;
   // d = x - x0 = y0 - y, from whichever side is computed more accurately.
   const double d = x <= y ? x - a / c : b / c - y;
-  const double exponent = a * log_minus_linear(x * c / a, d * c / a) +
-                          b * log_minus_linear(y * c / b, -d * c / b);
+  const double exponent =
+      a * log_minus_linear(x * c / a, d * c / a) + b * log_minus_linear(y * c / b, -d * c / b);
   const double log_stirling = log_gamma_star(c) - log_gamma_star(a) - log_gamma_star(b);
   return std::exp(exponent + log_stirling) * std::sqrt(a * b / (2.0 * pi * c));
 }

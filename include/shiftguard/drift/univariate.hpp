@@ -301,3 +301,10 @@ ks_result ks_2samp(const Eigen::DenseBase<RefDerived>& ref, const Eigen::DenseBa
 }
 
 }  // namespace shiftguard::drift
+
+// The other two-sample tests (rank and moment tests with SciPy's p-values); they include
+// this header for the shared enums and helpers above.
+#include "shiftguard/drift/univariate/anderson_darling.hpp"
+#include "shiftguard/drift/univariate/cramer_von_mises.hpp"
+#include "shiftguard/drift/univariate/mann_whitney.hpp"
+#include "shiftguard/drift/univariate/welch_t.hpp"

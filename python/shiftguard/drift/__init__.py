@@ -15,6 +15,16 @@ from __future__ import annotations
 from . import binary
 from ._adwin import ADWIN
 from ._batch import KSDrift, KSDriftResult, KSResult, ks_2samp
+from ._numeric_tests import (
+    AndersonKSampResult,
+    CramerVonMisesResult,
+    MannWhitneyUResult,
+    WelchTTestResult,
+    anderson_ksamp,
+    cramervonmises_2samp,
+    mannwhitneyu,
+    ttest_welch,
+)
 from ._online_mmd import MMDDriftOnline
 from ._scores import (
     CategoricalDistanceResult,
@@ -56,4 +66,12 @@ __all__ = [
     "kl_divergence",
     "psi",
     "wasserstein_distance",
+    "AndersonKSampResult",
+    "CramerVonMisesResult",
+    "MannWhitneyUResult",
+    "WelchTTestResult",
+    "anderson_ksamp",
+    "cramervonmises_2samp",
+    "mannwhitneyu",
+    "ttest_welch",
 ]

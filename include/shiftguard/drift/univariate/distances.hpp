@@ -44,6 +44,7 @@
 #include "shiftguard/core/errors.hpp"
 #include "shiftguard/core/serialization.hpp"
 #include "shiftguard/core/sort.hpp"
+#include "shiftguard/core/sum.hpp"
 #include "shiftguard/core/types.hpp"
 #include "shiftguard/drift/univariate.hpp"
 
@@ -120,21 +121,7 @@ struct binned_scores {
 
 namespace detail {
 
-/// Neumaier's compensated sum: the accumulated rounding error is carried separately.
-struct compensated_sum {
-  double sum = 0.0;
-  double compensation = 0.0;
-  void add(double value) {
-    const double total = sum + value;
-    if (std::abs(sum) >= std::abs(value)) {
-      compensation += (sum - total) + value;
-    } else {
-      compensation += (value - total) + sum;
-    }
-    sum = total;
-  }
-  [[nodiscard]] double value() const { return sum + compensation; }
-};
+using shiftguard::detail::compensated_sum;
 
 inline void check_sample_sizes(const char* function, std::int64_t n_ref, std::int64_t n_cur) {
   if (n_ref < 1 || n_cur < 1) {
