@@ -33,6 +33,7 @@
 #include "shiftguard/core/errors.hpp"
 #include "shiftguard/core/special.hpp"
 #include "shiftguard/core/types.hpp"
+#include "shiftguard/drift/correction.hpp"
 #include "shiftguard/drift/univariate.hpp"
 
 namespace shiftguard::drift {
@@ -144,9 +145,14 @@ classifier_test_result classifier_two_sample_test(
       throw invalid_argument("scores contains a non-finite value at index " + std::to_string(i));
     }
     if (!(label == 0 || label == 1)) {
-      throw invalid_argument("labels must be 0 (reference) or 1 (current), got " +
-                             std::to_string(static_cast<double>(label)) + " at index " +
-                             std::to_string(i));
+      std::string shown;
+      if constexpr (std::is_integral_v<std::decay_t<decltype(label)>>) {
+        shown = std::to_string(static_cast<long long>(label));
+      } else {
+        shown = detail::format_number(static_cast<double>(label));
+      }
+      throw invalid_argument("labels must be 0 (reference) or 1 (current), got " + shown +
+                             " at index " + std::to_string(i));
     }
     const bool current = label == 1;
     values[static_cast<std::size_t>(i)] = static_cast<double>(score);

@@ -90,9 +90,19 @@ inline std::uint64_t stream_seed(std::uint64_t seed, std::uint64_t index) {
   return mixer.next();
 }
 
+/// Throws invalid_argument naming the first non-finite entry (row, column) of `x`.
 template <class Derived>
 void check_finite_input(const Eigen::DenseBase<Derived>& x, const char* name) {
-  checks::all_finite(x, name);
+  for (index col = 0; col < x.cols(); ++col) {
+    for (index row = 0; row < x.rows(); ++row) {
+      const double value = static_cast<double>(x.derived().coeff(row, col));
+      if (!std::isfinite(value)) {
+        throw invalid_argument(std::string(name) + " contains " +
+                               (std::isnan(value) ? "NaN" : "an infinite value") + " at row " +
+                               std::to_string(row) + ", column " + std::to_string(col));
+      }
+    }
+  }
 }
 
 }  // namespace detail

@@ -16,6 +16,16 @@ from . import binary
 from ._adwin import ADWIN
 from ._batch import KSDrift, KSDriftResult, KSResult, ks_2samp
 from ._online_mmd import MMDDriftOnline
+from ._correction import CorrectionResult, correct_p_values
+from ._reduce import (
+    PCA,
+    BBSDrift,
+    ClassifierDrift,
+    ClassifierDriftResult,
+    ClassifierTestResult,
+    GaussianRandomProjection,
+    classifier_two_sample_test,
+)
 from ._stream import CUSUM, KSWIN, PageHinkley, StreamEvents
 
 __all__ = [
@@ -30,4 +40,13 @@ __all__ = [
     "StreamEvents",
     "binary",
     "ks_2samp",
+    "BBSDrift",
+    "ClassifierDrift",
+    "ClassifierDriftResult",
+    "ClassifierTestResult",
+    "CorrectionResult",
+    "GaussianRandomProjection",
+    "PCA",
+    "classifier_two_sample_test",
+    "correct_p_values",
 ]
