@@ -8,13 +8,8 @@ import os
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
-from sklearn.decomposition import PCA as SkPCA
-from sklearn.linear_model import LogisticRegression
-from sklearn.naive_bayes import GaussianNB
-from sklearn.random_projection import johnson_lindenstrauss_min_dim
-
 import shiftguard
+from scipy import stats
 from shiftguard.drift import (
     PCA,
     BBSDrift,
@@ -23,6 +18,10 @@ from shiftguard.drift import (
     classifier_two_sample_test,
     correct_p_values,
 )
+from sklearn.decomposition import PCA as SkPCA
+from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import GaussianNB
+from sklearn.random_projection import johnson_lindenstrauss_min_dim
 
 # ---------------------------------------------------------------- corrections
 
@@ -76,6 +75,26 @@ def test_adjusted_p_values_match_statsmodels_definitions(method):
         )
         assert result.method == method
         assert len(result.explanations) == m
+
+
+@pytest.mark.parametrize("method", ["bonferroni", "sidak", "holm", "fdr", "by"])
+def test_family_wise_error_under_the_global_null(method):
+    # 5,000 seeded families of 10 independent uniform p-values (every null true): the
+    # fraction of families with any rejection at alpha = 0.05 must lie in the 99% binomial
+    # interval around its exact value: 1 - (1 - alpha/m)^m for Bonferroni and Holm, alpha for
+    # Sidak and Benjamini-Hochberg (FDR = FWER under the global null), alpha / c(m) for BY.
+    m, alpha, reps = 10, 0.05, 5000
+    exact = {
+        "bonferroni": 1 - (1 - alpha / m) ** m,
+        "holm": 1 - (1 - alpha / m) ** m,
+        "sidak": alpha,
+        "fdr": alpha,
+        "by": alpha / np.sum(1 / np.arange(1, m + 1)),
+    }[method]
+    rng = np.random.default_rng(21)
+    hits = sum(correct_p_values(p, method, alpha).any_rejected for p in rng.random((reps, m)))
+    low, high = stats.binom.ppf(0.005, reps, exact), stats.binom.isf(0.005, reps, exact)
+    assert low <= hits <= high, (hits, exact * reps)
 
 
 def test_correction_reasons_and_aliases():
@@ -187,7 +206,8 @@ def test_pca_float32_dataframe_save_load():
 
 def test_pca_bad_input():
     x = correlated(50, 3, 5)
-    with pytest.raises(ValueError, match=r"n_components=4 must be <= min\(n_samples, n_features\)=3"):
+    message = r"n_components=4 must be <= min\(n_samples, n_features\)=3"
+    with pytest.raises(ValueError, match=message):
         PCA(4).fit(x)
     with pytest.raises(ValueError, match="n_components must be >= 1, got 0"):
         PCA(0).fit(x)
@@ -327,7 +347,9 @@ def test_classifier_test_matches_scipy():
         expected = stats.binomtest(k, labels.size, chance, alternative="greater").pvalue
         assert result.p_value == pytest.approx(expected, rel=1e-9, abs=1e-300)
         ks = classifier_two_sample_test(scores, labels, test="ks")
-        expected_ks = stats.ks_2samp(scores[labels == 0], scores[labels == 1], alternative="greater")
+        expected_ks = stats.ks_2samp(
+            scores[labels == 0], scores[labels == 1], alternative="greater"
+        )
         assert ks.statistic == pytest.approx(expected_ks.statistic, rel=1e-12)
         assert ks.p_value == pytest.approx(expected_ks.pvalue, rel=1e-8)
         from sklearn.metrics import roc_auc_score

@@ -15,8 +15,8 @@ from __future__ import annotations
 from . import binary
 from ._adwin import ADWIN
 from ._batch import KSDrift, KSDriftResult, KSResult, ks_2samp
-from ._online_mmd import MMDDriftOnline
 from ._correction import CorrectionResult, correct_p_values
+from ._online_mmd import MMDDriftOnline
 from ._reduce import (
     PCA,
     BBSDrift,

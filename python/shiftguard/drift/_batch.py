@@ -290,8 +290,6 @@ class KSDrift:
         if preprocess_fn is not None and not callable(preprocess_fn):
             raise TypeError(f"preprocess_fn must be callable, got {type(preprocess_fn).__name__}")
         self.preprocess_fn = preprocess_fn
-        if preprocess_fn is not None:
-            x_ref = preprocess_fn(x_ref)
         self.p_val = check_p_val(p_val)
         self.correction = check_option("correction", correction)
         self.alternative = check_option("alternative", alternative)
@@ -299,6 +297,8 @@ class KSDrift:
         self.nan_policy = check_option("nan_policy", nan_policy)
         self.n_threads = n_threads
         threads = check_n_threads(n_threads)
+        if preprocess_fn is not None:
+            x_ref = preprocess_fn(x_ref)
         array, frame_names = as_float_matrix(x_ref, "x_ref")
         self.feature_names = feature_names_for(array.shape[1], feature_names, frame_names)
         self._names_from_frame = frame_names is not None and feature_names is None

@@ -41,7 +41,9 @@ class CorrectionResult:
         return bool(self.rejected.any())
 
 
-def correct_p_values(p_values: Any, method: str = "bonferroni", alpha: float = 0.05) -> CorrectionResult:
+def correct_p_values(
+    p_values: Any, method: str = "bonferroni", alpha: float = 0.05
+) -> CorrectionResult:
     """Adjust p-values for multiple testing and decide which hypotheses to reject.
 
     The adjusted p-values equal those of ``statsmodels.stats.multitest.multipletests`` for
