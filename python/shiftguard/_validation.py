@@ -9,12 +9,19 @@ from typing import Any, Sequence
 import numpy as np
 
 _OPTIONS = {
-    "correction": ("none", "bonferroni", "fdr"),
+    "correction": ("none", "bonferroni", "sidak", "holm", "fdr", "by"),
     "alternative": ("two-sided", "less", "greater"),
     "method": ("auto", "exact", "asymp"),
     "nan_policy": ("raise", "omit"),
 }
-_CORRECTION_ALIASES = {"bh": "fdr", "benjamini-hochberg": "fdr", None: "none"}
+_CORRECTION_ALIASES = {
+    "bh": "fdr",
+    "fdr_bh": "fdr",
+    "benjamini-hochberg": "fdr",
+    "fdr_by": "by",
+    "benjamini-yekutieli": "by",
+    None: "none",
+}
 _ALTERNATIVE_ALIASES = {"two_sided": "two-sided"}
 
 

@@ -87,6 +87,7 @@ void bind_ks_detector(py::module_& module, const char* name) {
             out["n_current"] = to_numpy(result.n_current);
             out["threshold"] = result.threshold;
             out["correction"] = drift::to_string(result.correction_method);
+            out["explanations"] = result.explanations;
             return out;
           },
           py::arg("x"))

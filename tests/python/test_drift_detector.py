@@ -225,7 +225,7 @@ def test_predict_rejects_bad_input(data, make_x, error, fragment):
         ({"p_val": 0.0}, ValueError, r"p_val must be in \(0, 1\)"),
         ({"p_val": 1.5}, ValueError, r"p_val must be in \(0, 1\)"),
         ({"p_val": "0.05"}, TypeError, "p_val must be a number"),
-        ({"correction": "holm"}, ValueError, "correction must be one of"),
+        ({"correction": "hommel"}, ValueError, "correction must be one of"),
         ({"alternative": "up"}, ValueError, "alternative must be one of"),
         ({"nan_policy": "skip"}, ValueError, "nan_policy must be one of"),
         ({"n_threads": 0}, ValueError, "n_threads must be a positive int"),

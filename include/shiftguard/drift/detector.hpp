@@ -29,7 +29,7 @@ namespace shiftguard::drift {
 /// Hyper-parameters of ks_drift_detector (defaults as alibi-detect's KSDrift).
 struct ks_drift_options {
   double p_val = 0.05;                                   ///< significance level in (0, 1)
-  correction correction_method = correction::bonferroni; ///< none, bonferroni or fdr
+  correction correction_method = correction::bonferroni; ///< see drift::correction
   alternative alternative_hypothesis = alternative::two_sided;
   ks_method method = ks_method::automatic;
   nan_policy nan_handling = nan_policy::raise;
@@ -47,6 +47,8 @@ struct ks_drift_result {
   std::vector<std::int64_t> n_current;     ///< finite current values used, per feature
   double threshold = 0.0;                  ///< cut-off applied to the raw p-values
   correction correction_method = correction::bonferroni;
+  std::vector<decision_reason> reasons;  ///< why each feature was or was not declared drifted
+  std::vector<std::string> explanations;  ///< the same as sentences (see drift::explain)
 };
 
 namespace detail {
@@ -203,11 +205,16 @@ class ks_drift_detector {
     });
     correction_result corrected =
         apply_correction(result.p_values, options_.p_val, options_.correction_method);
+    result.explanations.resize(static_cast<std::size_t>(d));
+    for (std::size_t k = 0; k < static_cast<std::size_t>(d); ++k) {
+      result.explanations[k] = explain(corrected, k, result.p_values);
+    }
     result.corrected_p_values = std::move(corrected.corrected_p_values);
     result.feature_drift = std::move(corrected.rejected);
     result.threshold = corrected.threshold;
     result.is_drift = corrected.any_rejected;
     result.correction_method = options_.correction_method;
+    result.reasons = std::move(corrected.reasons);
     return result;
   }
 

@@ -40,6 +40,16 @@ from ._scores import (
     psi,
     wasserstein_distance,
 )
+from ._correction import CorrectionResult, correct_p_values
+from ._reduce import (
+    PCA,
+    BBSDrift,
+    ClassifierDrift,
+    ClassifierDriftResult,
+    ClassifierTestResult,
+    GaussianRandomProjection,
+    classifier_two_sample_test,
+)
 from ._stream import CUSUM, KSWIN, PageHinkley, StreamEvents
 
 __all__ = [
@@ -74,4 +84,13 @@ __all__ = [
     "cramervonmises_2samp",
     "mannwhitneyu",
     "ttest_welch",
+    "BBSDrift",
+    "ClassifierDrift",
+    "ClassifierDriftResult",
+    "ClassifierTestResult",
+    "CorrectionResult",
+    "GaussianRandomProjection",
+    "PCA",
+    "classifier_two_sample_test",
+    "correct_p_values",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -133,6 +133,8 @@ class KSDriftResult:
     n_current: np.ndarray = field(repr=False)
     """Finite current values used per feature."""
     drift_type: str = "batch"
+    explanations: tuple[str, ...] = field(default=(), repr=False)
+    """Per feature, why it was or was not declared drifted (batch drift type only)."""
 
     def to_dict(self) -> dict[str, Any]:
         """alibi-detect's layout: ``{'meta': {...}, 'data': {'is_drift', 'p_val',
@@ -243,8 +245,9 @@ class KSDrift:
         bools are converted to float64). A DataFrame's column names become feature names.
     p_val : float, default 0.05
         Significance level.
-    correction : {"bonferroni", "fdr", "none"}, default "bonferroni"
-        "fdr" is Benjamini-Hochberg (alibi-detect's name); "bh" is accepted.
+    correction : {"bonferroni", "fdr", "none", "sidak", "holm", "by"}, default "bonferroni"
+        "fdr" is Benjamini-Hochberg (alibi-detect's name); "bh" is accepted; "by" is
+        Benjamini-Yekutieli (see :func:`shiftguard.drift.correct_p_values`).
     alternative : {"two-sided", "less", "greater"}, default "two-sided"
     method : {"auto", "exact", "asymp"}, default "auto"
         p-value computation, as ``scipy.stats.ks_2samp``.
@@ -254,6 +257,10 @@ class KSDrift:
         Threads for the per-feature tests; None uses every core.
     feature_names : sequence of str, optional
         Overrides the names taken from a DataFrame (default "f0", "f1", ...).
+    preprocess_fn : callable, optional
+        Applied to ``x_ref`` at construction and to each batch before testing (alibi-detect's
+        name), e.g. a fitted :class:`shiftguard.drift.PCA`'s ``transform`` or a model's
+        ``predict_proba`` (see :class:`shiftguard.drift.BBSDrift`).
 
     Examples
     --------
@@ -278,7 +285,11 @@ class KSDrift:
         nan_policy: str = "raise",
         n_threads: int | None = None,
         feature_names: Sequence[str] | None = None,
+        preprocess_fn: Callable[[Any], Any] | None = None,
     ) -> None:
+        if preprocess_fn is not None and not callable(preprocess_fn):
+            raise TypeError(f"preprocess_fn must be callable, got {type(preprocess_fn).__name__}")
+        self.preprocess_fn = preprocess_fn
         self.p_val = check_p_val(p_val)
         self.correction = check_option("correction", correction)
         self.alternative = check_option("alternative", alternative)
@@ -286,6 +297,8 @@ class KSDrift:
         self.nan_policy = check_option("nan_policy", nan_policy)
         self.n_threads = n_threads
         threads = check_n_threads(n_threads)
+        if preprocess_fn is not None:
+            x_ref = preprocess_fn(x_ref)
         array, frame_names = as_float_matrix(x_ref, "x_ref")
         self.feature_names = feature_names_for(array.shape[1], feature_names, frame_names)
         self._names_from_frame = frame_names is not None and feature_names is None
@@ -320,6 +333,8 @@ class KSDrift:
         """
         if drift_type not in ("batch", "feature"):
             raise ValueError(f"drift_type must be 'batch' or 'feature', got {drift_type!r}")
+        if self.preprocess_fn is not None:
+            x = self.preprocess_fn(x)
         if self._names_from_frame and hasattr(x, "columns") and hasattr(x, "iloc"):
             names = [str(c) for c in x.columns]
             if names != list(self.feature_names):
@@ -360,6 +375,7 @@ class KSDrift:
             n_reference=raw["n_reference"],
             n_current=raw["n_current"],
             drift_type=drift_type,
+            explanations=tuple(raw["explanations"]) if drift_type == "batch" else (),
         )
 
     def __repr__(self) -> str:
