@@ -7,3 +7,4 @@
 #include "shiftguard/drift/detector.hpp"
 #include "shiftguard/drift/stream.hpp"
 #include "shiftguard/drift/univariate.hpp"
+#include "shiftguard/drift/multivariate.hpp"
