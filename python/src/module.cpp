@@ -15,6 +15,7 @@ void bind_stream(py::module_& module);
 void bind_stream_adwin(py::module_& module);
 void bind_stream_binary(py::module_& module);
 void bind_stream_mmd(py::module_& module);
+void bind_multivariate(py::module_& module);
 }
 
 PYBIND11_MODULE(_core, module) {
@@ -34,4 +35,5 @@ PYBIND11_MODULE(_core, module) {
   shiftguard::python::bind_stream_adwin(module);
   shiftguard::python::bind_stream_binary(module);
   shiftguard::python::bind_stream_mmd(module);
+  shiftguard::python::bind_multivariate(module);
 }

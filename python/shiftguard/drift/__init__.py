@@ -15,6 +15,22 @@ from __future__ import annotations
 from . import binary
 from ._adwin import ADWIN
 from ._batch import KSDrift, KSDriftResult, KSResult, ks_2samp
+from ._multivariate import (
+    EnergyDrift,
+    HotellingDrift,
+    HotellingDriftResult,
+    LinearMMDResult,
+    LSDDDrift,
+    MMDDrift,
+    MultivariateDriftResult,
+    energy_distance,
+    energy_test,
+    hotelling_test,
+    linear_mmd_test,
+    median_heuristic_sigma,
+    mmd2,
+    mmd_test,
+)
 from ._online_mmd import MMDDriftOnline
 from ._stream import CUSUM, KSWIN, PageHinkley, StreamEvents
 
@@ -30,4 +46,18 @@ __all__ = [
     "StreamEvents",
     "binary",
     "ks_2samp",
+    "EnergyDrift",
+    "HotellingDrift",
+    "HotellingDriftResult",
+    "LinearMMDResult",
+    "LSDDDrift",
+    "MMDDrift",
+    "MultivariateDriftResult",
+    "energy_distance",
+    "energy_test",
+    "hotelling_test",
+    "linear_mmd_test",
+    "median_heuristic_sigma",
+    "mmd2",
+    "mmd_test",
 ]
