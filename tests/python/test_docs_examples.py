@@ -41,6 +41,7 @@ def test_python_examples_run(code, tmp_path, monkeypatch):
         "shiftguard.drift._stream",
         "shiftguard.drift._adwin",
         "shiftguard.drift._online_mmd",
+        "shiftguard.drift._multivariate",
         "shiftguard.drift.binary",
         "shiftguard.datasets",
         "shiftguard.cli",
