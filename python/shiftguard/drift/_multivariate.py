@@ -333,7 +333,7 @@ def median_heuristic_sigma(x_ref: Any, n_threads: int | None = None) -> float:
     >>> import numpy as np
     >>> from shiftguard.drift import median_heuristic_sigma
     >>> x = np.array([[0.0], [1.0], [3.0]])  # squared distances 1, 4, 9: median 4
-    >>> median_heuristic_sigma(x) == np.sqrt(2.0)
+    >>> bool(median_heuristic_sigma(x) == np.sqrt(2.0))
     True
     """
     array, _ = as_float_matrix(x_ref, "x_ref")
