@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import html
 import pathlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -673,7 +674,9 @@ class LSDDDrift(_Detector):
             if isinstance(n_kernel_centers, bool) or not isinstance(
                 n_kernel_centers, (int, np.integer)
             ):
-                raise TypeError(f"n_kernel_centers must be a positive int, got {n_kernel_centers!r}")
+                raise TypeError(
+                    f"n_kernel_centers must be a positive int, got {n_kernel_centers!r}"
+                )
             if n_kernel_centers < 1:
                 raise ValueError(f"n_kernel_centers must be >= 1, got {n_kernel_centers}")
         if not (isinstance(lambda_rd_max, (int, float)) and lambda_rd_max > 0):

@@ -113,7 +113,8 @@ matrix<double> to_double(const Eigen::DenseBase<Derived>& x) {
 
 /// Stacks `x` on top of `y` in double.
 template <class DerivedX, class DerivedY>
-matrix<double> stack_rows(const Eigen::DenseBase<DerivedX>& x, const Eigen::DenseBase<DerivedY>& y) {
+matrix<double> stack_rows(const Eigen::DenseBase<DerivedX>& x,
+                          const Eigen::DenseBase<DerivedY>& y) {
   matrix<double> z(x.rows() + y.rows(), x.cols());
   z.topRows(x.rows()) = x.derived().template cast<double>();
   z.bottomRows(y.rows()) = y.derived().template cast<double>();

@@ -19,7 +19,8 @@
 // Testing a batch x (m x d): with k(z, c) = exp(-|z - c|^2 / (2 sigma^2)) and, for a split of
 // the pooled rows into groups X (n_eff rows) and Y (m rows),
 //   h = mean_{z in X} k(z, c) - mean_{z in Y} k(z, c)            (a k-vector)
-// the LSDD estimate is h^T W h with W = 2 (H + lambda I)^{-1} - (H + lambda I)^{-1} H (H + lambda I)^{-1}
+// the LSDD estimate is h^T W h with
+//   W = 2 (H + lambda I)^{-1} - (H + lambda I)^{-1} H (H + lambda I)^{-1}
 // (i.e. 2 h^T theta - theta^T H theta with theta = (H + lambda I)^{-1} h). lambda is chosen per
 // batch from the candidates 4^-i, i = 0..9: the largest for which the mean over the permuted
 // splits of the relative difference 1 - theta^T H theta / h^T theta is below lambda_rd_max
@@ -180,8 +181,9 @@ class lsdd_drift_detector {
                                            : begin + i;
         group_sum += pooled.col(row);
       }
-      const vector<double> sum_x = first_smaller ? group_sum : vector<double>(column_total - group_sum);
-      const vector<double> sum_y = first_smaller ? vector<double>(column_total - group_sum) : group_sum;
+      const vector<double> rest = column_total - group_sum;
+      const vector<double>& sum_x = first_smaller ? group_sum : rest;
+      const vector<double>& sum_y = first_smaller ? rest : group_sum;
       return vector<double>(sum_x / static_cast<double>(n_x) - sum_y / static_cast<double>(n_y));
     };
     const index n_perm = options_.n_permutations;

@@ -12,7 +12,8 @@ namespace drift = shiftguard::drift;
 using shiftguard::matrix;
 
 namespace {
-matrix<double> sample(Eigen::Index rows, Eigen::Index cols, std::uint64_t seed, double scale = 1.0) {
+matrix<double> sample(Eigen::Index rows, Eigen::Index cols, std::uint64_t seed,
+                      double scale = 1.0) {
   std::mt19937_64 rng(seed);
   std::normal_distribution<double> normal(0.0, scale);
   matrix<double> x(rows, cols);

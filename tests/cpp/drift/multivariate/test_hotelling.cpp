@@ -67,5 +67,6 @@ TEST_CASE("Hotelling bad input") {
                        shiftguard::invalid_argument);
   CHECK_THROWS_WITH_AS(drift::hotelling_test(sample(2, 5, 1), sample(3, 5, 2)),
                        doctest::Contains("n_features + 2"), shiftguard::shape_error);
-  CHECK_THROWS_AS(drift::hotelling_test(sample(10, 2, 1), sample(10, 3, 2)), shiftguard::shape_error);
+  CHECK_THROWS_AS(drift::hotelling_test(sample(10, 2, 1), sample(10, 3, 2)),
+                  shiftguard::shape_error);
 }

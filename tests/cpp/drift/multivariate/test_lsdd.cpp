@@ -79,7 +79,8 @@ TEST_CASE("LSDD default centres and bad input") {
   CHECK(detector.predict(sample(100, 3, 5, 0.6)).is_drift);
   auto constant = sample(50, 3, 6);
   constant.col(1).setConstant(4.0);
-  CHECK_THROWS_WITH_AS(drift::lsdd_drift_detector{constant}, doctest::Contains("column 1 is constant"),
+  CHECK_THROWS_WITH_AS(drift::lsdd_drift_detector{constant},
+                       doctest::Contains("column 1 is constant"),
                        shiftguard::invalid_argument);
   drift::lsdd_options options;
   CHECK_THROWS_WITH_AS(drift::lsdd_drift_detector(x, options, {0, 0}),

@@ -54,7 +54,8 @@ double direct_mmd2(const matrix<double>& x, const matrix<double>& y, double sigm
 double direct_median_sigma(const matrix<double>& x) {
   std::vector<double> d;
   for (Eigen::Index i = 0; i < x.rows(); ++i)
-    for (Eigen::Index j = i + 1; j < x.rows(); ++j) d.push_back((x.row(i) - x.row(j)).squaredNorm());
+    for (Eigen::Index j = i + 1; j < x.rows(); ++j)
+      d.push_back((x.row(i) - x.row(j)).squaredNorm());
   std::sort(d.begin(), d.end());
   return std::sqrt(0.5 * d[(d.size() - 1) / 2]);
 }
