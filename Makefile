@@ -64,7 +64,8 @@ demo: install
 # CMake cache with dev builds); river needs numpy>=2.2 and is a test dependency already, so
 # bench_stream.py runs in the test environment. The C++ micro-benchmarks are built in
 # build/bench-cpp (Release).
-BENCH_VENV_SCRIPTS := benchmarks/bench_drift.py
+BENCH_VENV_SCRIPTS := benchmarks/bench_drift.py benchmarks/bench_drift_numeric.py \
+	benchmarks/bench_drift_scores.py benchmarks/bench_drift_multivariate.py
 BENCH_SCRIPTS := benchmarks/bench_stream.py
 
 bench: system-deps install
