@@ -149,9 +149,11 @@ def _add_test_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--p-val", type=float, default=0.05, help="significance level (0.05)")
     parser.add_argument(
         "--correction",
-        choices=["bonferroni", "fdr", "none"],
+        choices=["bonferroni", "holm", "sidak", "fdr", "by", "none"],
         default="bonferroni",
-        help="multiple-testing correction (bonferroni)",
+        help="multiple-testing correction (bonferroni); holm and sidak also bound the chance of "
+        "any false alarm, fdr (Benjamini-Hochberg) and by (Benjamini-Yekutieli) the fraction of "
+        "false alarms among drifted features",
     )
     parser.add_argument(
         "--alternative", choices=["two-sided", "less", "greater"], default="two-sided"

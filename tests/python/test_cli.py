@@ -54,6 +54,10 @@ def test_json_output(samples, capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["is_drift"] is True
     assert report["correction"] == "fdr"
+    for method in ("holm", "sidak", "by"):
+        assert cli.main(["check", ref, shifted, "--json", "--correction", method]) == 1
+        report = json.loads(capsys.readouterr().out)
+        assert report["correction"] == method
     assert [f["name"] for f in report["features"]] == ["a", "b"]
     assert report["features"][1]["drifted"] is True
     assert report["reference"]["rows"] == 400
@@ -150,7 +154,7 @@ def test_bad_option_values(samples, capsys):
     assert "p_val must be in (0, 1)" in run_bad(["check", ref, same, "--p-val", "2"], capsys)
     assert "n_threads" in run_bad(["check", ref, same, "--threads", "0"], capsys)
     with pytest.raises(SystemExit) as exit_info:
-        cli.main(["check", ref, same, "--correction", "holm"])
+        cli.main(["check", ref, same, "--correction", "hommel"])
     assert exit_info.value.code == 2
 
 

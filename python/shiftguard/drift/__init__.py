@@ -20,8 +20,8 @@ from ._multivariate import (
     EnergyDrift,
     HotellingDrift,
     HotellingDriftResult,
-    LSDDDrift,
     LinearMMDResult,
+    LSDDDrift,
     MMDDrift,
     MultivariateDriftResult,
     energy_test,
@@ -44,12 +44,12 @@ from ._numeric_tests import (
 )
 from ._online_mmd import MMDDriftOnline
 from ._reduce import (
+    PCA,
     BBSDrift,
     ClassifierDrift,
     ClassifierDriftResult,
     ClassifierTestResult,
     GaussianRandomProjection,
-    PCA,
     classifier_two_sample_test,
 )
 from ._scores import (

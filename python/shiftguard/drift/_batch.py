@@ -8,8 +8,9 @@ result object carrying the verdict and its evidence (alibi-detect's shape); the 
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable
 
 import numpy as np
 
@@ -22,12 +23,13 @@ from .._validation import (
     check_p_val,
     feature_names_for,
 )
+from ._result_base import TestResultMixin
 
 __all__ = ["KSDrift", "KSDriftResult", "KSResult", "ks_2samp"]
 
 
 @dataclass(frozen=True)
-class KSResult:
+class KSResult(TestResultMixin):
     """Result of :func:`ks_2samp` (the fields of ``scipy.stats.ks_2samp``'s result).
 
     Unpacks as ``statistic, p_value = ks_2samp(a, b)``.
@@ -38,14 +40,6 @@ class KSResult:
     statistic_location: float
     statistic_sign: int
     method: str
-
-    @property
-    def pvalue(self) -> float:
-        """Alias of ``p_value`` (SciPy's spelling)."""
-        return self.p_value
-
-    def __iter__(self) -> Iterator[float]:
-        return iter((self.statistic, self.p_value))
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -13,7 +13,7 @@ in ``p_value_bound`` instead of warning; all-equal samples get a defined result.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,7 @@ import numpy as np
 
 from .. import _core
 from .._validation import as_float_vector
+from ._result_base import TestResultMixin
 
 __all__ = [
     "AndersonKSampResult",
@@ -57,19 +58,8 @@ def _two_samples(x: Any, y: Any, x_name: str, y_name: str) -> tuple[np.ndarray, 
     return x_array, y_array
 
 
-class _TestResult:
+class _TestResult(TestResultMixin):
     """Shared behaviour: SciPy's ``pvalue`` spelling, unpacking, ``to_dict``."""
-
-    statistic: float
-    p_value: float
-
-    @property
-    def pvalue(self) -> float:
-        """Alias of ``p_value`` (SciPy's spelling)."""
-        return self.p_value
-
-    def __iter__(self) -> Iterator[float]:
-        return iter((self.statistic, self.p_value))
 
     def to_dict(self) -> dict[str, Any]:
         out = {}

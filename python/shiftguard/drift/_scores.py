@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +28,7 @@ import numpy as np
 
 from .. import _core
 from .._validation import as_float_vector, check_option
+from ._result_base import TestResultMixin
 
 __all__ = [
     "CategoricalDistanceResult",
@@ -125,7 +125,7 @@ class DistanceResult:
 
 
 @dataclass(frozen=True, eq=False)
-class CategoricalTestResult:
+class CategoricalTestResult(TestResultMixin):
     """Result of :func:`chi2_homogeneity` or :func:`g_test`.
 
     Unpacks as ``statistic, p_value = chi2_homogeneity(ref, cur)``.
@@ -157,14 +157,6 @@ class CategoricalTestResult:
     """Missing values dropped from the reference (nan_policy="omit")."""
     n_missing_current: int = 0
     """Missing values dropped from the current sample (nan_policy="omit")."""
-
-    @property
-    def pvalue(self) -> float:
-        """Alias of ``p_value`` (SciPy's spelling)."""
-        return self.p_value
-
-    def __iter__(self) -> Iterator[float]:
-        return iter((self.statistic, self.p_value))
 
     def to_dict(self) -> dict[str, Any]:
         return {
