@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import pickle
 
 import numpy as np
 import pandas as pd
@@ -284,6 +285,13 @@ def test_detector_shape_and_to_dict(tmp_path):
     again = loaded.predict(cur)
     assert again.distance == result.distance and again.p_value == result.p_value
     assert loaded.sigma == detector.sigma and loaded.seed == 2
+    # bytes in, bytes out, and pickling, all give the same detector
+    assert path.read_bytes() == detector.save()
+    from_bytes = MMDDrift.load(detector.save())
+    assert from_bytes.predict(cur).p_value == result.p_value
+    unpickled = pickle.loads(pickle.dumps(detector))
+    assert unpickled.predict(cur).distance == result.distance
+    assert unpickled.predict(cur).p_value == result.p_value
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0xFF
     path.write_bytes(bytes(data))
@@ -304,6 +312,10 @@ def test_hotelling_detector_save_load_and_frame_names(tmp_path):
     loaded = HotellingDrift.load(tmp_path / "h.sg", feature_names=["u", "v"])
     assert loaded.predict(cur).t2 == result.t2
     assert loaded.p_val == 0.05
+    unpickled = pickle.loads(pickle.dumps(detector))
+    assert unpickled.feature_names == ("u", "v")
+    assert unpickled.predict(cur).t2 == result.t2
+    assert HotellingDrift.load(detector.save()).predict(cur).t2 == result.t2
 
 
 def test_energy_and_lsdd_detect_a_variance_change():

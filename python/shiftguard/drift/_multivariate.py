@@ -507,6 +507,28 @@ def _frame_names(x: Any) -> list[str] | None:
 # --------------------------------------------------------------------------- detectors
 
 
+def _save_bytes(data: bytes, path: str | pathlib.Path | None) -> bytes:
+    if path is not None:
+        pathlib.Path(path).write_bytes(data)
+    return data
+
+
+def _load_bytes(source: bytes | str | pathlib.Path) -> bytes:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source)
+    return pathlib.Path(source).read_bytes()
+
+
+def _restore(cls: Any, data: bytes, extra: dict[str, Any]) -> Any:
+    """Unpickle a detector from its saved bytes (pickle support of MMDDrift and
+    HotellingDrift)."""
+    if "feature_names" in extra:
+        return cls.load(data, feature_names=extra["feature_names"])
+    detector = cls.load(data)
+    detector.n_threads = extra.get("n_threads")
+    return detector
+
+
 class _Detector:
     _core_detector: Any
 
@@ -594,14 +616,16 @@ class MMDDrift(_Detector):
         raw = self._core_detector.predict(_batch(x, self.n_features))
         return _permutation_result("MMDDrift", raw, {"sigma": self.sigma})
 
-    def save(self, path: str | pathlib.Path) -> None:
-        """Write the fitted detector (reference, bandwidth, kernel sums) to ``path``."""
-        pathlib.Path(path).write_bytes(self._core_detector.save())
+    def save(self, path: str | pathlib.Path | None = None) -> bytes:
+        """The fitted detector (reference, bandwidth, kernel sums) in the library's versioned
+        binary format, as bytes; also written to ``path`` when given."""
+        return _save_bytes(self._core_detector.save(), path)
 
     @classmethod
-    def load(cls, path: str | pathlib.Path) -> MMDDrift:
-        """Read a detector written by :meth:`save`; raises ValueError for malformed data."""
-        core = _core.MMDDetector.load(pathlib.Path(path).read_bytes())
+    def load(cls, source: bytes | str | pathlib.Path) -> MMDDrift:
+        """Rebuild a detector from :meth:`save`'s bytes or from a file it wrote; raises
+        ``shiftguard.FormatError`` (a ValueError) for truncated or corrupted data."""
+        core = _core.MMDDetector.load(_load_bytes(source))
         self = cls.__new__(cls)
         self._core_detector = core
         self.p_val = float(core.p_val)
@@ -609,6 +633,9 @@ class MMDDrift(_Detector):
         self.seed = int(core.seed)
         self.n_threads = None
         return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (type(self), self.save(), {"n_threads": self.n_threads}))
 
     def __repr__(self) -> str:
         return (
@@ -810,20 +837,24 @@ class HotellingDrift(_Detector):
         raw = self._core_detector.predict(_batch(x, self.n_features))
         return _hotelling_result(raw, self.feature_names)
 
-    def save(self, path: str | pathlib.Path) -> None:
-        """Write the reference moments to ``path``."""
-        pathlib.Path(path).write_bytes(self._core_detector.save())
+    def save(self, path: str | pathlib.Path | None = None) -> bytes:
+        """The reference moments in the library's versioned binary format, as bytes; also
+        written to ``path`` when given."""
+        return _save_bytes(self._core_detector.save(), path)
 
     @classmethod
     def load(
-        cls, path: str | pathlib.Path, feature_names: Sequence[str] | None = None
+        cls, source: bytes | str | pathlib.Path, feature_names: Sequence[str] | None = None
     ) -> HotellingDrift:
-        """Read a detector written by :meth:`save`."""
+        """Rebuild a detector from :meth:`save`'s bytes or from a file it wrote."""
         self = cls.__new__(cls)
-        self._core_detector = _core.HotellingDetector.load(pathlib.Path(path).read_bytes())
+        self._core_detector = _core.HotellingDetector.load(_load_bytes(source))
         self.p_val = float(self._core_detector.p_val)
         self.feature_names = feature_names_for(self.n_features, feature_names, None)
         return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (type(self), self.save(), {"feature_names": list(self.feature_names)}))
 
     def __repr__(self) -> str:
         return (
