@@ -51,6 +51,7 @@ from ._reduce import (
     classifier_two_sample_test,
 )
 from ._stream import CUSUM, KSWIN, PageHinkley, StreamEvents
+from ._tabular import TabularDrift, TabularDriftResult
 
 __all__ = [
     "ADWIN",
@@ -93,4 +94,6 @@ __all__ = [
     "PCA",
     "classifier_two_sample_test",
     "correct_p_values",
+    "TabularDrift",
+    "TabularDriftResult",
 ]
