@@ -306,7 +306,8 @@ struct feature_outcome {
 template <class Scalar>
 feature_outcome numeric_outcome(tabular_test test, const Scalar* ref, std::int64_t n_ref,
                                 const Scalar* cur, std::int64_t n_cur, double reference_std,
-                                const reference_bins* bins, const binned_options& binned) {
+                                const reference_bins* bins, const binned_options& binned,
+                                bool cur_sorted = true) {
   feature_outcome out;
   switch (test) {
     case tabular_test::ks: {
@@ -355,7 +356,7 @@ feature_outcome numeric_outcome(tabular_test test, const Scalar* ref, std::int64
     default: {
       // Binned scores: against precomputed bins when given, else bins of `ref`.
       const binned_scores scores =
-          bins != nullptr ? score_against(*bins, cur, n_cur, true, binned)
+          bins != nullptr ? score_against(*bins, cur, n_cur, cur_sorted, binned)
                           : binned_scores_sorted(ref, n_ref, cur, n_cur, binned);
       if (test == tabular_test::psi) out.statistic = scores.psi;
       if (test == tabular_test::jensen_shannon) out.statistic = scores.jensen_shannon;
@@ -448,13 +449,11 @@ class tabular_drift_detector {
     const index d = x_ref.cols();
     columns_.resize(static_cast<std::size_t>(d));
     std::vector<std::string> errors(static_cast<std::size_t>(d));
-    parallel_for_ranges(d, options_.n_threads, 1, [&](index begin, index end) {
-      for (index c = begin; c < end; ++c) {
-        try {
-          fit_column(x_ref, c);
-        } catch (const error& e) {
-          errors[static_cast<std::size_t>(c)] = e.what();
-        }
+    for_each_block(x_ref, "x_ref", [&](gathered_column& gathered, index c) {
+      try {
+        fit_column(gathered, c);
+      } catch (const error& e) {
+        errors[static_cast<std::size_t>(c)] = e.what();
       }
     });
     for (const auto& message : errors) {
@@ -477,15 +476,13 @@ class tabular_drift_detector {
     std::vector<double> calibrated_threshold(size, std::numeric_limits<double>::quiet_NaN());
     std::vector<std::string> errors(size);
     std::vector<std::string> untested(size);
-    parallel_for_ranges(d, options_.n_threads, 1, [&](index begin, index end) {
-      for (index c = begin; c < end; ++c) {
-        const auto k = static_cast<std::size_t>(c);
-        try {
-          predict_column(x, c, outcomes[k], n_current[k], missing_current[k],
-                         calibrated_threshold[k], untested[k]);
-        } catch (const error& e) {
-          errors[k] = e.what();
-        }
+    for_each_block(x, "x", [&](gathered_column& gathered, index c) {
+      const auto k = static_cast<std::size_t>(c);
+      try {
+        predict_column(gathered, c, outcomes[k], n_current[k], missing_current[k],
+                       calibrated_threshold[k], untested[k]);
+      } catch (const error& e) {
+        errors[k] = e.what();
       }
     });
     for (const auto& message : errors) {
@@ -735,60 +732,153 @@ class tabular_drift_detector {
     }
   }
 
-  /// Integer code of a categorical value, or -1 when missing; throws for a non-integer.
-  static std::int64_t code_of(Scalar value, index row, index c, const char* name) {
-    if (std::isnan(value) || value < 0) return -1;
-    if (!std::isfinite(value) || value != std::floor(value) || value > Scalar(9.0e15)) {
-      throw invalid_argument(std::string(name) + " column " + std::to_string(c) +
-                             " is categorical but holds " + std::to_string(value) + " at row " +
-                             std::to_string(row) + " (codes must be non-negative integers)");
-    }
-    return static_cast<std::int64_t>(value);
-  }
+  /// One column as read from the input: its non-missing values (numeric) or codes
+  /// (categorical, -1 = missing), with the first problem met, if any.
+  struct gathered_column {
+    std::vector<Scalar> values;
+    std::vector<std::int64_t> dense_counts;  ///< count per code below dense_code_limit
+    std::vector<std::int64_t> large_codes;   ///< codes >= dense_code_limit (rare)
+    std::int64_t n_missing = 0;
+    index first_missing_row = -1;
+    bool missing_is_nan = true;
+    index bad_code_row = -1;
+    Scalar bad_code = Scalar(0);
+    const char* name = "x";
+  };
 
-  /// Non-missing values of column c (sorted) or its category table; counts missing values.
-  template <class Derived>
-  void gather(const Eigen::DenseBase<Derived>& x, index c, bool categorical, const char* name,
-              std::vector<Scalar>& values, category_table& table, std::int64_t& n_missing) const {
+  /// Number of columns read together: a cache line of a C-order (row-major) matrix.
+  static constexpr index block_columns = static_cast<index>(64 / sizeof(Scalar));
+
+  /// Reads x in blocks of adjacent columns (row by row inside a block, so that a C-order
+  /// matrix is read one cache line at a time), in parallel over blocks, and calls
+  /// visit(gathered, column) for each column of the block (by the task that read it).
+  template <class Derived, class Visit>
+  void for_each_block(const Eigen::DenseBase<Derived>& x, const char* name, Visit&& visit) const {
+    const index d = x.cols();
     const index rows = x.rows();
-    n_missing = 0;
-    const auto missing = [&](index r, const char* what) {
-      if (options_.nan_handling == nan_policy::raise) {
-        throw invalid_argument(std::string(name) + " contains " + what + " at row " +
-                               std::to_string(r) + ", column " + std::to_string(c) +
-                               " (use nan_policy omit to drop missing values)");
+    const index n_blocks = (d + block_columns - 1) / block_columns;
+    parallel_for_ranges(n_blocks, options_.n_threads, 1, [&](index begin, index end) {
+      std::vector<gathered_column> block(static_cast<std::size_t>(block_columns));
+      for (index b = begin; b < end; ++b) {
+        const index first = b * block_columns;
+        const index last = std::min(d, first + block_columns);
+        for (index c = first; c < last; ++c) {
+          auto& g = block[static_cast<std::size_t>(c - first)];
+          g = gathered_column{};
+          g.name = name;
+          if (!columns_[static_cast<std::size_t>(c)].categorical) {
+            g.values.reserve(static_cast<std::size_t>(rows));
+          }
+        }
+        for (index r = 0; r < rows; ++r) {
+          for (index c = first; c < last; ++c) {
+            auto& g = block[static_cast<std::size_t>(c - first)];
+            const Scalar value = static_cast<Scalar>(x.derived().coeff(r, c));
+            if (columns_[static_cast<std::size_t>(c)].categorical) {
+              if (std::isnan(value) || value < 0) {
+                note_missing(g, r, std::isnan(value));
+              } else if (!std::isfinite(value) || value != std::floor(value) ||
+                         value > Scalar(9.0e15)) {
+                if (g.bad_code_row < 0) {
+                  g.bad_code_row = r;
+                  g.bad_code = value;
+                }
+              } else {
+                const auto code = static_cast<std::int64_t>(value);
+                if (code < dense_code_limit) {
+                  if (static_cast<std::size_t>(code) >= g.dense_counts.size()) {
+                    g.dense_counts.resize(static_cast<std::size_t>(code) + 1, 0);
+                  }
+                  ++g.dense_counts[static_cast<std::size_t>(code)];
+                } else {
+                  g.large_codes.push_back(code);
+                }
+              }
+            } else if (std::isfinite(value)) {
+              g.values.push_back(value + Scalar(0));
+            } else {
+              note_missing(g, r, std::isnan(value));
+            }
+          }
+        }
+        for (index c = first; c < last; ++c) visit(block[static_cast<std::size_t>(c - first)], c);
       }
-      ++n_missing;
-    };
-    if (categorical) {
-      std::vector<std::int64_t> codes(static_cast<std::size_t>(rows));
-      for (index r = 0; r < rows; ++r) {
-        const Scalar value = static_cast<Scalar>(x.derived().coeff(r, c));
-        const std::int64_t code = code_of(value, r, c, name);
-        if (code < 0) missing(r, std::isnan(value) ? "NaN" : "a missing (negative) code");
-        codes[static_cast<std::size_t>(r)] = code;
-      }
-      table = make_category_table(codes.data(), rows, nan_policy::omit, name);
-      table.n_missing = n_missing;
-      return;
-    }
-    values.clear();
-    values.reserve(static_cast<std::size_t>(rows));
-    for (index r = 0; r < rows; ++r) {
-      const Scalar value = static_cast<Scalar>(x.derived().coeff(r, c));
-      if (std::isfinite(value)) {
-        values.push_back(value + Scalar(0));
-      } else {
-        missing(r, std::isnan(value) ? "NaN" : "an infinite value");
-      }
-    }
-    shiftguard::detail::sort_floats(values);
+    });
   }
 
-  template <class Derived>
-  void fit_column(const Eigen::DenseBase<Derived>& x, index c) {
+  static void note_missing(gathered_column& g, index row, bool is_nan) {
+    if (g.first_missing_row < 0) {
+      g.first_missing_row = row;
+      g.missing_is_nan = is_nan;
+    }
+    ++g.n_missing;
+  }
+
+  /// Throws for the first problem of a gathered column: a non-integer code, or a missing
+  /// value under nan_policy::raise (whichever comes first in row order).
+  void check_gathered(const gathered_column& g, index c) const {
+    const bool missing_error =
+        g.first_missing_row >= 0 && options_.nan_handling == nan_policy::raise;
+    if (g.bad_code_row >= 0 && (!missing_error || g.bad_code_row < g.first_missing_row)) {
+      throw invalid_argument(std::string(g.name) + " column " + std::to_string(c) +
+                             " is categorical but holds " +
+                             std::to_string(static_cast<double>(g.bad_code)) + " at row " +
+                             std::to_string(g.bad_code_row) +
+                             " (codes must be non-negative integers)");
+    }
+    if (missing_error) {
+      const bool categorical = columns_[static_cast<std::size_t>(c)].categorical;
+      throw invalid_argument(std::string(g.name) + " contains " +
+                             (g.missing_is_nan ? "NaN"
+                              : categorical    ? "a missing (negative) code"
+                                               : "an infinite value") +
+                             " at row " + std::to_string(g.first_missing_row) + ", column " +
+                             std::to_string(c) + " (use nan_policy omit to drop missing values)");
+    }
+  }
+
+  /// Category table of a gathered categorical column.
+  static category_table table_of(gathered_column& g) {
+    category_table table;
+    for (std::size_t code = 0; code < g.dense_counts.size(); ++code) {
+      if (g.dense_counts[code] > 0) {
+        table.codes.push_back(static_cast<std::int64_t>(code));
+        table.counts.push_back(g.dense_counts[code]);
+        table.n_total += g.dense_counts[code];
+      }
+    }
+    std::sort(g.large_codes.begin(), g.large_codes.end());
+    for (std::size_t k = 0; k < g.large_codes.size();) {
+      std::size_t end = k;
+      while (end < g.large_codes.size() && g.large_codes[end] == g.large_codes[k]) ++end;
+      table.codes.push_back(g.large_codes[k]);
+      table.counts.push_back(static_cast<std::int64_t>(end - k));
+      table.n_total += static_cast<std::int64_t>(end - k);
+      k = end;
+    }
+    table.n_missing = g.n_missing;
+    return table;
+  }
+
+  /// Codes below this are counted in a dense array while reading; larger ones are sorted.
+  static constexpr std::int64_t dense_code_limit = std::int64_t{1} << 16;
+
+  /// Whether a test reads the batch sorted (Welch's t and binned scores against the
+  /// precomputed bins do not need the order).
+  static bool needs_sorted_batch(tabular_test test) {
+    return !(test == tabular_test::welch_t || is_binned(test));
+  }
+
+  void fit_column(gathered_column& gathered, index c) {
     auto& col = columns_[static_cast<std::size_t>(c)];
-    gather(x, c, col.categorical, "x_ref", col.sorted, col.categories, col.n_missing);
+    check_gathered(gathered, c);
+    col.n_missing = gathered.n_missing;
+    if (col.categorical) {
+      col.categories = table_of(gathered);
+    } else {
+      col.sorted = std::move(gathered.values);
+      shiftguard::detail::sort_floats(col.sorted);
+    }
     const std::int64_t n_values =
         col.categorical ? col.categories.n_total : static_cast<std::int64_t>(col.sorted.size());
     if (n_values < detail::minimum_sample(col.test) &&
@@ -875,15 +965,20 @@ class tabular_drift_detector {
         .statistic;
   }
 
-  template <class Derived>
-  void predict_column(const Eigen::DenseBase<Derived>& x, index c,
-                      detail::feature_outcome& outcome, std::int64_t& n_current,
-                      std::int64_t& missing_current, double& calibrated_threshold,
-                      std::string& untested) const {
+  void predict_column(gathered_column& gathered, index c, detail::feature_outcome& outcome,
+                      std::int64_t& n_current, std::int64_t& missing_current,
+                      double& calibrated_threshold, std::string& untested) const {
     const auto& col = columns_[static_cast<std::size_t>(c)];
-    std::vector<Scalar> values;
+    check_gathered(gathered, c);
+    missing_current = gathered.n_missing;
+    std::vector<Scalar> values = std::move(gathered.values);
     category_table table;
-    gather(x, c, col.categorical, "x", values, table, missing_current);
+    const bool sorted = needs_sorted_batch(col.test) || !col.has_bins;
+    if (col.categorical) {
+      table = table_of(gathered);
+    } else if (sorted && col.test != tabular_test::welch_t) {
+      shiftguard::detail::sort_floats(values);
+    }
     n_current = col.categorical ? table.n_total : static_cast<std::int64_t>(values.size());
     const std::int64_t n_ref = col.categorical ? col.categories.n_total
                                                : static_cast<std::int64_t>(col.sorted.size());
@@ -905,7 +1000,7 @@ class tabular_drift_detector {
     } else {
       outcome = detail::numeric_outcome(col.test, col.sorted.data(), n_ref, values.data(),
                                         n_current, col.reference_std,
-                                        col.has_bins ? &col.bins : nullptr, binned());
+                                        col.has_bins ? &col.bins : nullptr, binned(), sorted);
     }
     if (is_distance(col.test) && std::isnan(col.threshold)) {
       // Calibrated threshold and bootstrap p-value at this batch's sample size.
