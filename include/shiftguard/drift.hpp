@@ -6,6 +6,7 @@
 #include "shiftguard/drift/classifier.hpp"
 #include "shiftguard/drift/correction.hpp"
 #include "shiftguard/drift/detector.hpp"
+#include "shiftguard/drift/multivariate.hpp"
 #include "shiftguard/drift/reduce.hpp"
 #include "shiftguard/drift/stream.hpp"
 #include "shiftguard/drift/univariate.hpp"

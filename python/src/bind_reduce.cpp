@@ -51,7 +51,7 @@ template <class Scalar>
 void bind_pca(py::module_& module, const char* name) {
   using model = drift::pca<Scalar>;
   py::class_<model>(module, name)
-      .def(py::init<index>(), py::arg("n_components") = 0)
+      .def(py::init<index, int>(), py::arg("n_components") = 0, py::arg("n_threads") = 0)
       .def(
           "fit",
           [](model& self, const py::array& x) {

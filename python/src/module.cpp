@@ -18,6 +18,7 @@ void bind_stream_mmd(py::module_& module);
 void bind_scores(py::module_& module);
 void bind_univariate(py::module_& module);
 void bind_reduce(py::module_& module);
+void bind_multivariate(py::module_& module);
 void bind_tabular(py::module_& module);
 }
 
@@ -41,5 +42,6 @@ PYBIND11_MODULE(_core, module) {
   shiftguard::python::bind_scores(module);
   shiftguard::python::bind_univariate(module);
   shiftguard::python::bind_reduce(module);
+  shiftguard::python::bind_multivariate(module);
   shiftguard::python::bind_tabular(module);
 }

@@ -43,6 +43,7 @@ def test_python_examples_run(code, tmp_path, monkeypatch):
         "shiftguard.drift._online_mmd",
         "shiftguard.drift._correction",
         "shiftguard.drift._reduce",
+        "shiftguard.drift._multivariate",
         "shiftguard.drift.binary",
         "shiftguard.drift._scores",
         "shiftguard.drift._numeric_tests",

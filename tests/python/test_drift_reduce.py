@@ -8,8 +8,15 @@ import os
 import numpy as np
 import pandas as pd
 import pytest
-import shiftguard
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
+from sklearn.decomposition import PCA as SkPCA
+from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import GaussianNB
+from sklearn.random_projection import johnson_lindenstrauss_min_dim
+
+import shiftguard
 from shiftguard.drift import (
     PCA,
     BBSDrift,
@@ -18,10 +25,6 @@ from shiftguard.drift import (
     classifier_two_sample_test,
     correct_p_values,
 )
-from sklearn.decomposition import PCA as SkPCA
-from sklearn.linear_model import LogisticRegression
-from sklearn.naive_bayes import GaussianNB
-from sklearn.random_projection import johnson_lindenstrauss_min_dim
 
 # ---------------------------------------------------------------- corrections
 
@@ -182,6 +185,16 @@ def test_pca_matches_scikit_learn_up_to_sign(n_components, order):
     assert np.all(ours.components_[np.arange(ours.n_components_), largest] > 0)
 
 
+def test_pca_tall_data_matches_scikit_learn():
+    # more than 16,384 rows: the blocked-QR path
+    x = correlated(20000, 4, 17)
+    ours = PCA(3).fit(x)
+    theirs = SkPCA(3, svd_solver="full").fit(x)
+    np.testing.assert_allclose(ours.explained_variance_, theirs.explained_variance_, rtol=1e-9)
+    signs = np.sign(np.sum(ours.components_ * theirs.components_, axis=1))
+    np.testing.assert_allclose(ours.transform(x), theirs.transform(x) * signs, atol=1e-7)
+
+
 def test_pca_float32_dataframe_save_load():
     x = correlated(300, 4, 4)
     x32 = x.astype(np.float32)
@@ -202,6 +215,31 @@ def test_pca_float32_dataframe_save_load():
         PCA.load(bytes(data))
     with pytest.raises(ValueError, match="holds a 'drift.reduce.pca'"):
         GaussianRandomProjection.load(ours.save())
+
+
+def test_reductions_do_not_depend_on_the_thread_count():
+    x = correlated(3000, 8, 15)  # several blocks of rows
+    one = PCA(3, n_threads=1).fit(x).transform(x)
+    two = PCA(3, n_threads=2).fit(x).transform(x)
+    np.testing.assert_array_equal(one, two)
+    a = GaussianRandomProjection(4, random_state=5, n_threads=1).fit(x).transform(x)
+    b = GaussianRandomProjection(4, random_state=5, n_threads=2).fit(x).transform(x)
+    np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="n_threads must be a positive int"):
+        PCA(2, n_threads=0).fit(x)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300), st.integers(0, 10_000))
+def test_load_rejects_corrupted_bytes(garbage, position):
+    good = PCA(2).fit(correlated(20, 3, 16)).save()
+    corrupted = bytearray(good)
+    corrupted[position % len(good)] ^= 0x5A
+    for data in (garbage, bytes(corrupted), good[: position % len(good)]):
+        with pytest.raises(ValueError):
+            PCA.load(data)
+        with pytest.raises(ValueError):
+            GaussianRandomProjection.load(data)
 
 
 def test_pca_bad_input():

@@ -15,8 +15,10 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include <Eigen/Core>
+#include <Eigen/QR>
 #include <Eigen/SVD>
 
 #include "shiftguard/core/checks.hpp"
@@ -105,12 +107,43 @@ void check_finite_input(const Eigen::DenseBase<Derived>& x, const char* name) {
   }
 }
 
+/// Rows per task of a projection: fixed, so that each output row is computed by the same
+/// arithmetic whatever the number of threads.
+inline constexpr index projection_block_rows = 256;
+
+/// out = (x - offset) * weights^T, computed in parallel over fixed blocks of rows.
+template <class Scalar, class Derived>
+matrix<Scalar> project_rows(const Eigen::DenseBase<Derived>& x, const vector<Scalar>* offset,
+                            const matrix<Scalar>& weights, int n_threads) {
+  const index n = x.rows();
+  matrix<Scalar> out(n, weights.rows());
+  const index n_blocks = (n + projection_block_rows - 1) / projection_block_rows;
+  parallel_for_ranges(n_blocks, n_threads, 1, [&](index begin, index end) {
+    for (index b = begin; b < end; ++b) {
+      const index first = b * projection_block_rows;
+      const index rows = std::min(projection_block_rows, n - first);
+      if (offset != nullptr) {
+        out.middleRows(first, rows).noalias() =
+            (x.derived().middleRows(first, rows).rowwise() - offset->transpose()) *
+            weights.transpose();
+      } else {
+        out.middleRows(first, rows).noalias() =
+            x.derived().middleRows(first, rows) * weights.transpose();
+      }
+    }
+  });
+  return out;
+}
+
 }  // namespace detail
 
 /// Principal component analysis fitted on the reference sample.
 ///
 /// fit() centres the data on the column means and takes the thin singular value decomposition
-/// (Eigen's BDCSVD, computed in double precision) of the centred matrix. The components are
+/// (Eigen's BDCSVD, computed in double precision) of the centred matrix; for tall data
+/// (more than 2 max(8192, 4 d) rows) it first reduces fixed blocks of rows to their R factors
+/// by Householder QR in parallel and decomposes the stacked factors, which has the same
+/// singular values and right singular vectors. The components are
 /// the right singular vectors for the largest singular values; explained variance is
 /// s^2 / (n - 1), and its ratio divides by the total variance of all features (as
 /// scikit-learn's PCA). Sign convention: each component is flipped so that its entry of
@@ -126,8 +159,11 @@ class pca {
   static constexpr std::string_view type_tag = "drift.reduce.pca";
 
   /// n_components: how many components to keep (>= 1; 0 keeps min(n_samples, n_features)).
-  explicit pca(index n_components = 0) : n_components_requested_(n_components) {
+  /// n_threads: threads for transform (0 = all cores); results do not depend on it.
+  explicit pca(index n_components = 0, int n_threads = 0)
+      : n_components_requested_(n_components), n_threads_(n_threads) {
     checks::count_at_least(n_components, 0, "n_components");
+    resolve_thread_count(n_threads);
   }
 
   /// Fits on `x` (n x d, n >= 2, finite). Returns *this.
@@ -144,10 +180,39 @@ class pca {
                              std::to_string(max_components));
     }
     const index k = n_components_requested_ == 0 ? max_components : n_components_requested_;
-    const matrix<double> data = x.derived().template cast<double>();
-    const Eigen::RowVectorXd mean = data.colwise().mean();
-    const matrix<double> centred = data.rowwise() - mean;
-    Eigen::BDCSVD<matrix<double>> svd(centred, Eigen::ComputeThinV);
+    matrix<double> centred = x.derived().template cast<double>();
+    const Eigen::RowVectorXd mean = centred.colwise().mean();
+    centred.rowwise() -= mean;
+    // Tall data: a QR factorization of fixed blocks of rows in parallel, then the SVD of the
+    // stacked R factors (same singular values and right singular vectors as the data, as
+    // LAPACK's tall-matrix path). The blocks depend only on the shape, not the thread count.
+    const index block_rows = std::max<index>(8192, 4 * d);
+    Eigen::BDCSVD<matrix<double>> svd;
+    if (n > 2 * block_rows) {
+      const index n_blocks = (n + block_rows - 1) / block_rows;
+      std::vector<matrix<double>> factors(static_cast<std::size_t>(n_blocks));
+      parallel_for_ranges(n_blocks, n_threads_, 1, [&](index begin, index end) {
+        for (index b = begin; b < end; ++b) {
+          const index first = b * block_rows;
+          const index rows = std::min(block_rows, n - first);
+          Eigen::HouseholderQR<matrix<double>> qr(centred.middleRows(first, rows));
+          const index height = std::min(rows, d);
+          factors[static_cast<std::size_t>(b)] =
+              qr.matrixQR().topRows(height).template triangularView<Eigen::Upper>();
+        }
+      });
+      index stacked_rows = 0;
+      for (const auto& factor : factors) stacked_rows += factor.rows();
+      matrix<double> stacked(stacked_rows, d);
+      index row = 0;
+      for (const auto& factor : factors) {
+        stacked.middleRows(row, factor.rows()) = factor;
+        row += factor.rows();
+      }
+      svd.compute(stacked, Eigen::ComputeThinV);
+    } else {
+      svd.compute(centred, Eigen::ComputeThinV);
+    }
     const Eigen::VectorXd singular = svd.singularValues();
     matrix<double> components = svd.matrixV().leftCols(k).transpose();  // k x d
     for (index c = 0; c < k; ++c) {
@@ -185,7 +250,7 @@ class pca {
                         " columns but the PCA was fitted on " + std::to_string(n_features()) +
                         " features");
     }
-    return (x.derived().rowwise() - mean_.transpose()) * components_.transpose();
+    return detail::project_rows<Scalar>(x, &mean_, components_, n_threads_);
   }
 
   template <class Derived>
@@ -257,6 +322,7 @@ class pca {
   }
 
   index n_components_requested_ = 0;
+  int n_threads_ = 0;
   matrix<Scalar> components_;
   vector<Scalar> mean_;
   vector<Scalar> explained_variance_;
@@ -334,7 +400,7 @@ class gaussian_random_projection {
                         " columns but the projection was fitted on " +
                         std::to_string(n_features()) + " features");
     }
-    return x.derived() * components_.transpose();
+    return detail::project_rows<Scalar>(x, nullptr, components_, n_threads_);
   }
 
   template <class Derived>

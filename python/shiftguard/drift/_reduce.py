@@ -20,7 +20,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .. import _core
-from .._validation import as_float_matrix, check_option, check_p_val
+from .._validation import as_float_matrix, check_n_threads, check_option, check_p_val
 from ._batch import KSDrift
 
 __all__ = [
@@ -125,6 +125,9 @@ class PCA(_Reduction):
     ----------
     n_components : int or None, default None
         Components to keep; None keeps ``min(n_samples, n_features)``.
+    n_threads : int or None, default None
+        Threads for ``transform`` (blocks of rows); None uses every core. The result does
+        not depend on it.
 
     Attributes
     ----------
@@ -151,17 +154,19 @@ class PCA(_Reduction):
 
     _core_classes = (_core.PCAFloat64, _core.PCAFloat32)
 
-    def __init__(self, n_components: int | None = None) -> None:
+    def __init__(self, n_components: int | None = None, *, n_threads: int | None = None) -> None:
         self.n_components = n_components
+        self.n_threads = n_threads
 
     def fit(self, x: Any, y: Any = None) -> PCA:
         """Fit on ``x`` (n_samples >= 2, n_features), finite values only. Returns self."""
         requested = 0 if self.n_components is None else _check_count(
             self.n_components, "n_components", 1
         )
+        threads = check_n_threads(self.n_threads)
         array, _ = as_float_matrix(x, "x")
         float64, float32 = self._core_classes
-        model = (float32 if array.dtype == np.float32 else float64)(requested)
+        model = (float32 if array.dtype == np.float32 else float64)(requested, threads)
         model.fit(array)
         self._model = model
         self.dtype_ = array.dtype
@@ -217,6 +222,9 @@ class GaussianRandomProjection(_Reduction):
         Distortion allowed by the "auto" bound, in (0, 1).
     random_state : int or None, default None
         Seed; None means 0, so results are reproducible.
+    n_threads : int or None, default None
+        Threads for drawing the matrix and for ``transform``; None uses every core. The
+        result does not depend on it.
 
     Examples
     --------
@@ -231,15 +239,22 @@ class GaussianRandomProjection(_Reduction):
     _core_classes = (_core.GaussianRandomProjectionFloat64, _core.GaussianRandomProjectionFloat32)
 
     def __init__(
-        self, n_components: int | str = "auto", *, eps: float = 0.1, random_state: int | None = None
+        self,
+        n_components: int | str = "auto",
+        *,
+        eps: float = 0.1,
+        random_state: int | None = None,
+        n_threads: int | None = None,
     ) -> None:
         self.n_components = n_components
         self.eps = eps
         self.random_state = random_state
+        self.n_threads = n_threads
 
     def fit(self, x: Any, y: Any = None) -> GaussianRandomProjection:
         """Draw the projection matrix for the number of columns of ``x``. Returns self."""
         seed = _check_seed(self.random_state, "random_state")
+        threads = check_n_threads(self.n_threads)
         array, _ = as_float_matrix(x, "x")
         if isinstance(self.n_components, str):
             if self.n_components != "auto":
@@ -259,7 +274,7 @@ class GaussianRandomProjection(_Reduction):
         else:
             k = _check_count(self.n_components, "n_components", 1)
         float64, float32 = self._core_classes
-        model = (float32 if array.dtype == np.float32 else float64)(k, seed)
+        model = (float32 if array.dtype == np.float32 else float64)(k, seed, threads)
         model.fit(array.shape[1])
         self._model = model
         self.dtype_ = array.dtype

@@ -79,8 +79,11 @@ TEST_CASE_TEMPLATE("PCA matches the eigen-decomposition of the covariance matrix
     const double variance = (projected.col(c).array() - means(c)).square().sum() / (n - 1);
     CHECK(variance == doctest::Approx(double(model.explained_variance()(c))).epsilon(100 * tolerance));
   }
-  // functor form equals transform
+  // functor form equals transform; the thread count does not change a bit (fixed row blocks)
   CHECK(model(x) == model.transform(x));
+  drift::pca<Scalar> single_thread(3, 1);
+  single_thread.fit(x);
+  CHECK(single_thread.transform(x) == model.transform(x));
 }
 
 TEST_CASE("PCA: all components by default, save/load, bad input") {
@@ -157,6 +160,7 @@ TEST_CASE_TEMPLATE("Gaussian random projection: entries, distances, determinism"
   drift::gaussian_random_projection<Scalar> single(k, 42, 1);
   single.fit(d);
   CHECK(single.components() == projection.components());
+  CHECK(single.transform(x) == projection.transform(x));
   drift::gaussian_random_projection<Scalar> other(k, 43);
   other.fit(d);
   CHECK(other.components() != projection.components());
@@ -226,4 +230,24 @@ TEST_CASE("BBSD: model probabilities + KS + Bonferroni in one line") {
   CHECK(detector.detector().options().correction_method == drift::correction::bonferroni);
   CHECK(detector.predict(sample(500, 0.8)).is_drift);
   CHECK_FALSE(detector.predict(sample(500, 0.5)).is_drift);
+}
+
+TEST_CASE("PCA on tall data (blocked QR path) matches the covariance oracle, for any thread count") {
+  const int n = 20000;  // > 2 * 8192 rows: the blocked QR path
+  const int d = 5;
+  const matrix<double> x = correlated_data<double>(n, d, 21);
+  drift::pca<double> model(d, 2);
+  model.fit(x);
+  const matrix<double> centred = x.rowwise() - x.colwise().mean();
+  Eigen::SelfAdjointEigenSolver<matrix<double>> eigen(centred.transpose() * centred / (n - 1));
+  for (int c = 0; c < d; ++c) {
+    CHECK(model.explained_variance()(c) ==
+          doctest::Approx(eigen.eigenvalues()(d - 1 - c)).epsilon(1e-9));
+    const Eigen::VectorXd vector = eigen.eigenvectors().col(d - 1 - c);
+    CHECK(std::abs(std::abs(vector.dot(model.components().row(c).transpose())) - 1.0) < 1e-9);
+  }
+  drift::pca<double> single(d, 1);
+  single.fit(x);
+  CHECK(single.components() == model.components());
+  CHECK(single.explained_variance() == model.explained_variance());
 }
