@@ -777,8 +777,9 @@ class tabular_drift_detector {
             if (columns_[static_cast<std::size_t>(c)].categorical) {
               if (std::isnan(value) || value < 0) {
                 note_missing(g, r, std::isnan(value));
-              } else if (!std::isfinite(value) || value != std::floor(value) ||
-                         value > Scalar(9.0e15)) {
+              } else if (!(value <= Scalar(9.0e15)) ||
+                         static_cast<Scalar>(static_cast<std::int64_t>(value)) != value) {
+                // infinite, too large for an exact integer, or not an integer
                 if (g.bad_code_row < 0) {
                   g.bad_code_row = r;
                   g.bad_code = value;
