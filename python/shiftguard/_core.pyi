@@ -424,30 +424,6 @@ class MMDDetector:
     def n_permutations(self) -> int: ...
     @property
     def seed(self) -> int: ...
-
-class _TabularDetector:
-    def __init__(
-        self,
-        x_ref: npt.NDArray[np.floating[Any]],
-        categorical_columns: list[int] = ...,
-        tests: dict[int, str] = ...,
-        p_val: float = 0.05,
-        correction: str = "bonferroni",
-        nan_policy: str = "raise",
-        n_bins: int = 10,
-        epsilon: float = 1e-4,
-        min_effect_size: float = 0.0,
-        min_effect_sizes: dict[int, float] = ...,
-        thresholds: dict[int, float] = ...,
-        calibrate: bool = False,
-        n_bootstraps: int = 200,
-        n_threads: int = 0,
-        seed: int = 0,
-    ) -> None: ...
-    def predict(self, x: npt.NDArray[np.floating[Any]]) -> dict[str, Any]: ...
-    def save(self) -> bytes: ...
-    @staticmethod
-    def load(data: bytes) -> Any: ...
     @property
     def n_features(self) -> int: ...
     @property
@@ -512,6 +488,35 @@ class HotellingDetector:
     def save(self) -> bytes: ...
     @staticmethod
     def load(data: bytes) -> HotellingDetector: ...
+
+class _TabularDetector:
+    def __init__(
+        self,
+        x_ref: npt.NDArray[np.floating[Any]],
+        categorical_columns: list[int] = ...,
+        tests: dict[int, str] = ...,
+        p_val: float = 0.05,
+        correction: str = "bonferroni",
+        nan_policy: str = "raise",
+        n_bins: int = 10,
+        epsilon: float = 1e-4,
+        min_effect_size: float = 0.0,
+        min_effect_sizes: dict[int, float] = ...,
+        thresholds: dict[int, float] = ...,
+        calibrate: bool = False,
+        n_bootstraps: int = 200,
+        n_threads: int = 0,
+        seed: int = 0,
+    ) -> None: ...
+    def predict(self, x: npt.NDArray[np.floating[Any]]) -> dict[str, Any]: ...
+    def save(self) -> bytes: ...
+    @staticmethod
+    def load(data: bytes) -> Any: ...
+    @property
+    def n_features(self) -> int: ...
+    @property
+    def n_reference(self) -> int: ...
+    @property
     def tests(self) -> list[str]: ...
     @property
     def categorical_columns(self) -> list[int]: ...
