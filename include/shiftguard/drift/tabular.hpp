@@ -36,9 +36,11 @@
 //     pseudo-reference of size n_ref and a pseudo-batch of size m from the reference (with
 //     replacement, random stream seeded by (seed, feature, replicate)) and score them exactly
 //     as predict scores a batch (quantile bins re-placed on the pseudo-reference). The
-//     threshold is the (1 - p_val) quantile of the B scores (numpy.quantile, linear) and the
 //     bootstrap p-value is (b + 1) / (B + 1) with b the number of replicate scores >= the
-//     observed score; that p-value enters the correction family like any test's. Drawing the
+//     observed score; that p-value enters the correction family like any test's. The score
+//     threshold reported is the (1 - p_val) quantile of the B scores taken as the order
+//     statistic at which that p-value crosses p_val (detail::calibrated_threshold_of), so
+//     that "score > threshold" and "p-value < p_val" agree. Drawing the
 //     pseudo-reference too (not only m values scored against the fixed reference) accounts
 //     for the reference's own sampling noise, which matters when m is not small against n_ref.
 //   * missing values (NaN, or any non-finite value, in numeric columns; NaN or a negative code
@@ -416,10 +418,25 @@ inline std::pair<double, double> missingness_test(std::int64_t missing_ref, std:
   return {r.statistic, r.p_value};
 }
 
-/// Quantile (numpy.quantile, linear) of an unsorted vector (sorted in place).
-inline double vector_quantile(std::vector<double>& values, double p) {
-  std::sort(values.begin(), values.end());
-  return sorted_quantile(values.data(), static_cast<std::int64_t>(values.size()), p);
+/// The calibrated score threshold of B bootstrap scores (sorted in place): the order
+/// statistic s_(B - J) with J = ceil(alpha (B + 1) - 1) - 1, the largest number of replicate
+/// scores at or above an observed score that still gives a bootstrap p-value (b + 1) / (B + 1)
+/// below alpha. Without ties, score > threshold exactly when that p-value is below alpha; it
+/// is the (1 - alpha) quantile of the scores up to one order statistic (the interpolated
+/// quantile numpy.quantile gives rejects slightly more often: up to one replicate more).
+/// +infinity when B is too small for any p-value below alpha.
+inline double calibrated_threshold_of(std::vector<double>& scores, double alpha) {
+  std::sort(scores.begin(), scores.end());
+  const auto b_count = static_cast<std::int64_t>(scores.size());
+  // The same expression as the p-value, so that the two rules agree to the last bit.
+  std::int64_t largest_count = -1;
+  while (largest_count + 1 < b_count && static_cast<double>(largest_count + 2) /
+                                                static_cast<double>(b_count + 1) <
+                                            alpha) {
+    ++largest_count;
+  }
+  if (largest_count < 0) return std::numeric_limits<double>::infinity();
+  return scores[static_cast<std::size_t>(b_count - largest_count - 1)];
 }
 
 }  // namespace detail
@@ -1019,7 +1036,7 @@ class tabular_drift_detector {
       }
       outcome.p_value =
           static_cast<double>(at_least + 1) / static_cast<double>(b_count + 1);
-      calibrated_threshold = detail::vector_quantile(scores, 1.0 - options_.p_val);
+      calibrated_threshold = detail::calibrated_threshold_of(scores, options_.p_val);
     }
   }
 

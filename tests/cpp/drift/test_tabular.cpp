@@ -317,6 +317,8 @@ TEST_CASE("tabular: a calibrated threshold gives a false-alarm rate near p_val")
       by_p += result.feature_drift[0] ? 1 : 0;
       by_threshold += result.statistics[0] > result.thresholds[0] ? 1 : 0;
     }
+    MESSAGE(std::string(drift::to_string(test)) << ": " << by_p << " alarms by p-value, "
+            << by_threshold << " by threshold in " << reps);
     CHECK(by_p >= low);
     CHECK(by_p <= high);
     CHECK(by_threshold >= low);
