@@ -765,9 +765,12 @@ class tabular_drift_detector {
 
   /// Number of columns read together: a cache line of a C-order (row-major) matrix.
   static constexpr index block_columns = static_cast<index>(64 / sizeof(Scalar));
+  /// Rows read per column before moving to the next column of the block.
+  static constexpr index rows_per_chunk = 512;
 
-  /// Reads x in blocks of adjacent columns (row by row inside a block, so that a C-order
-  /// matrix is read one cache line at a time), in parallel over blocks, and calls
+  /// Reads x in blocks of adjacent columns (a C-order matrix's cache line holds a block's
+  /// values of one row; the block is read in chunks of rows_per_chunk rows, column by column
+  /// inside a chunk), in parallel over blocks, and calls
   /// visit(gathered, column) for each column of the block (by the task that read it).
   template <class Derived, class Visit>
   void for_each_block(const Eigen::DenseBase<Derived>& x, const char* name, Visit&& visit) const {
@@ -787,35 +790,41 @@ class tabular_drift_detector {
             g.values.reserve(static_cast<std::size_t>(rows));
           }
         }
-        for (index r = 0; r < rows; ++r) {
+        // Chunks of rows, column by column inside a chunk: each column is read with a
+        // constant stride (which hardware prefetchers follow) while the chunk's cache lines,
+        // shared by the block's columns, stay in cache.
+        for (index chunk = 0; chunk < rows; chunk += rows_per_chunk) {
+          const index chunk_end = std::min(rows, chunk + rows_per_chunk);
           for (index c = first; c < last; ++c) {
-            auto& g = block[static_cast<std::size_t>(c - first)];
-            const Scalar value = static_cast<Scalar>(x.derived().coeff(r, c));
-            if (columns_[static_cast<std::size_t>(c)].categorical) {
-              if (std::isnan(value) || value < 0) {
-                note_missing(g, r, std::isnan(value));
-              } else if (!(value <= Scalar(9.0e15)) ||
-                         static_cast<Scalar>(static_cast<std::int64_t>(value)) != value) {
-                // infinite, too large for an exact integer, or not an integer
-                if (g.bad_code_row < 0) {
-                  g.bad_code_row = r;
-                  g.bad_code = value;
-                }
-              } else {
-                const auto code = static_cast<std::int64_t>(value);
-                if (code < dense_code_limit) {
-                  if (static_cast<std::size_t>(code) >= g.dense_counts.size()) {
-                    g.dense_counts.resize(static_cast<std::size_t>(code) + 1, 0);
+            for (index r = chunk; r < chunk_end; ++r) {
+              auto& g = block[static_cast<std::size_t>(c - first)];
+              const Scalar value = static_cast<Scalar>(x.derived().coeff(r, c));
+              if (columns_[static_cast<std::size_t>(c)].categorical) {
+                if (std::isnan(value) || value < 0) {
+                  note_missing(g, r, std::isnan(value));
+                } else if (!(value <= Scalar(9.0e15)) ||
+                           static_cast<Scalar>(static_cast<std::int64_t>(value)) != value) {
+                  // infinite, too large for an exact integer, or not an integer
+                  if (g.bad_code_row < 0) {
+                    g.bad_code_row = r;
+                    g.bad_code = value;
                   }
-                  ++g.dense_counts[static_cast<std::size_t>(code)];
                 } else {
-                  g.large_codes.push_back(code);
+                  const auto code = static_cast<std::int64_t>(value);
+                  if (code < dense_code_limit) {
+                    if (static_cast<std::size_t>(code) >= g.dense_counts.size()) {
+                      g.dense_counts.resize(static_cast<std::size_t>(code) + 1, 0);
+                    }
+                    ++g.dense_counts[static_cast<std::size_t>(code)];
+                  } else {
+                    g.large_codes.push_back(code);
+                  }
                 }
+              } else if (std::isfinite(value)) {
+                g.values.push_back(value + Scalar(0));
+              } else {
+                note_missing(g, r, std::isnan(value));
               }
-            } else if (std::isfinite(value)) {
-              g.values.push_back(value + Scalar(0));
-            } else {
-              note_missing(g, r, std::isnan(value));
             }
           }
         }
