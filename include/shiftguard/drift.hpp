@@ -12,3 +12,4 @@
 #include "shiftguard/drift/univariate.hpp"
 #include "shiftguard/drift/univariate/categorical.hpp"
 #include "shiftguard/drift/univariate/distances.hpp"
+#include "shiftguard/drift/tabular.hpp"

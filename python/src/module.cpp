@@ -19,6 +19,7 @@ void bind_scores(py::module_& module);
 void bind_univariate(py::module_& module);
 void bind_reduce(py::module_& module);
 void bind_multivariate(py::module_& module);
+void bind_tabular(py::module_& module);
 }
 
 PYBIND11_MODULE(_core, module) {
@@ -42,4 +43,5 @@ PYBIND11_MODULE(_core, module) {
   shiftguard::python::bind_univariate(module);
   shiftguard::python::bind_reduce(module);
   shiftguard::python::bind_multivariate(module);
+  shiftguard::python::bind_tabular(module);
 }

@@ -47,6 +47,7 @@ def test_python_examples_run(code, tmp_path, monkeypatch):
         "shiftguard.drift.binary",
         "shiftguard.drift._scores",
         "shiftguard.drift._numeric_tests",
+        "shiftguard.drift._tabular",
         "shiftguard.datasets",
         "shiftguard.cli",
     ],

@@ -67,6 +67,7 @@ from ._scores import (
     wasserstein_distance,
 )
 from ._stream import CUSUM, KSWIN, PageHinkley, StreamEvents
+from ._tabular import TabularDrift, TabularDriftResult
 
 __all__ = [
     "ADWIN",
@@ -98,6 +99,8 @@ __all__ = [
     "PCA",
     "PageHinkley",
     "StreamEvents",
+    "TabularDrift",
+    "TabularDriftResult",
     "WelchTTestResult",
     "anderson_ksamp",
     "binary",
