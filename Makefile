@@ -65,7 +65,8 @@ demo: install
 # bench_stream.py runs in the test environment. The C++ micro-benchmarks are built in
 # build/bench-cpp (Release).
 BENCH_VENV_SCRIPTS := benchmarks/bench_drift.py benchmarks/bench_drift_numeric.py \
-	benchmarks/bench_drift_scores.py benchmarks/bench_drift_multivariate.py
+	benchmarks/bench_drift_scores.py benchmarks/bench_drift_multivariate.py \
+	benchmarks/bench_drift_univariate.py
 BENCH_SCRIPTS := benchmarks/bench_stream.py
 
 bench: system-deps install
