@@ -39,6 +39,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
 import numpy as np
+from _machine import cpu_model
 import scipy
 import scipy.stats
 
@@ -63,16 +64,6 @@ SCIPY_MAX_EXACT_N = 10_000
 
 # --------------------------------------------------------------------------- environment
 
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine() or "unknown"
 
 
 def usable_cores() -> int:

@@ -28,27 +28,17 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import platform
 import statistics
 import time
 import warnings
 
 import numpy as np
+from _machine import cpu_model
 import shiftguard
 from shiftguard.drift import LSDDDrift, MMDDrift, linear_mmd_test, median_heuristic_sigma
 
 SEED = 20261123
 
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 SLOW_SECONDS = 5.0

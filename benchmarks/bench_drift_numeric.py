@@ -31,6 +31,7 @@ import time
 import warnings
 
 import numpy as np
+from _machine import cpu_model
 import scipy
 import scipy.stats
 
@@ -39,16 +40,6 @@ from shiftguard import drift
 
 SEED = 20261123
 
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine() or "unknown"
 
 
 def scipy_anderson(a, b):

@@ -35,6 +35,7 @@ import time
 from typing import Any, Callable
 
 import numpy as np
+from _machine import cpu_model
 import pandas as pd
 import scipy
 import shiftguard
@@ -44,16 +45,6 @@ from shiftguard import drift
 
 SEED = 20261123
 
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def timed(function: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:

@@ -36,6 +36,7 @@ import time
 import warnings
 
 import numpy as np
+from _machine import cpu_model
 import scipy
 import scipy.stats
 import scipy.spatial.distance
@@ -48,16 +49,6 @@ NUMERIC = ["ks", "cvm", "anderson_darling", "mann_whitney", "welch_t", "energy",
            "psi", "jensen_shannon", "kl", "hellinger"]
 CATEGORICAL = ["chi2", "g_test", "psi", "jensen_shannon", "linf"]
 
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def timed(function, repeat: int) -> float:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
+from _machine import cpu_model
 
 import shiftguard
 import shiftguard.drift as sg
@@ -40,16 +41,6 @@ import shiftguard.drift.binary as sg_binary
 
 SEED = 20261123
 
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine() or "unknown"
 
 
 @dataclass
