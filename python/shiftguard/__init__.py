@@ -14,7 +14,7 @@ False
 
 from __future__ import annotations
 
-from . import datasets, drift
+from . import datasets, drift, imbalance, nn
 from ._core import DTypeError, Error, FormatError, InvalidArgumentError, ShapeError
 from ._core import __version__ as _core_version
 from .drift import KSDrift, KSDriftResult, KSResult, ks_2samp
@@ -38,5 +38,7 @@ __all__ = [
     "__version__",
     "datasets",
     "drift",
+    "imbalance",
+    "nn",
     "ks_2samp",
 ]

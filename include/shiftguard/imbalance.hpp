@@ -1,0 +1,4 @@
+#pragma once
+
+// Class imbalance and shift reweighting: class and sample weights, resamplers, label-shift
+// and covariate-shift correction, metrics for imbalanced data.
