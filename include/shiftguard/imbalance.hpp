@@ -2,3 +2,6 @@
 
 // Class imbalance and shift reweighting: class and sample weights, resamplers, label-shift
 // and covariate-shift correction, metrics for imbalanced data.
+
+#include "shiftguard/imbalance/covariate_shift.hpp"
+#include "shiftguard/imbalance/label_shift.hpp"
