@@ -144,21 +144,22 @@ def test_bootstrap_interval_is_deterministic_and_brackets(classifier):
 
 @pytest.mark.parametrize("method", ["bbse", "em"])
 def test_interval_covers_truth_near_nominal_rate(classifier, method):
-    """95% percentile interval, coverage of each true prior over seeded repetitions.
-    Default: 30 repetitions, each class covered >= 24 times (P < 1e-3 at 95% true coverage).
-    Long: 300 repetitions, coverage within [0.90, 0.99]."""
-    reps = 300 if LONG else 30
+    """95% percentile interval: coverage of each true prior over seeded repetitions.
+    Default: 60 repetitions at n = 1000, each class covered in >= 75% of them (a correct
+    interval covers ~90-95%: P(fail) < 0.01; resampling only the target rows for EM gave
+    ~67% and fails). Long: 300 repetitions at n = 2000, coverage within [0.85, 0.99]."""
+    reps, n = (300, 2000) if LONG else (60, 1000)
     covered = np.zeros(3)
     for rep in range(reps):
-        y_val, proba_val, proba_target = scenario(classifier, 1000 + rep, n=2000)
+        y_val, proba_val, proba_target = scenario(classifier, 1000 + rep, n=n)
         result = estimate_label_shift(y_val, proba_val, proba_target, method=method,
                                       n_bootstrap=200 if LONG else 100, seed=rep)
         covered += (result.ci[:, 0] <= TARGET) & (TARGET <= result.ci[:, 1])
     rate = covered / reps
     if LONG:
-        assert np.all((rate >= 0.90) & (rate <= 0.99)), rate
+        assert np.all((rate >= 0.85) & (rate <= 0.99)), rate
     else:
-        assert np.all(covered >= 24), rate
+        assert np.all(rate >= 0.75), rate
 
 
 # --------------------------------------------------------------------------- correction

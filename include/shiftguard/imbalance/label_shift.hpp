@@ -13,7 +13,8 @@
 // - EM prior adjustment (Saerens, Latinne and Decaestecker, Neural Computation 2002): the
 //   maximum-likelihood target priors, by fixed-point iteration on the adjusted posteriors.
 // - Confidence intervals by the percentile bootstrap: held-out and target samples are
-//   resampled with replacement (EM: the target samples), replicate b drawing from its own
+//   resampled with replacement (EM with given source priors: the target samples only),
+//   replicate b drawing from its own
 //   random stream (seed, b), replicates in parallel on oneTBB; the result does not depend on
 //   the number of threads.
 
@@ -78,7 +79,7 @@ struct label_shift_result {
   vector<double> ci_upper;
   double confidence_level = 0.95;
   index n_bootstrap = 0;          ///< replicates requested
-  index n_bootstrap_failed = 0;   ///< replicates whose confusion matrix was singular (left out)
+  index n_bootstrap_failed = 0;   ///< replicates left out (singular C, or a class absent)
   std::vector<std::string> warnings;
 };
 
@@ -341,8 +342,8 @@ inline void fill_interval(label_shift_result& result, const matrix<double>& repl
   if (result.n_bootstrap_failed > 0) {
     result.warnings.push_back(std::to_string(result.n_bootstrap_failed) + " of " +
                               std::to_string(result.n_bootstrap) +
-                              " bootstrap replicates had a singular confusion matrix and were "
-                              "left out of the confidence interval");
+                              " bootstrap replicates had a singular confusion matrix or lost a "
+                              "class and were left out of the confidence interval");
   }
 }
 
@@ -467,8 +468,40 @@ label_shift_result estimate_label_shift(const Eigen::DenseBase<LabelDerived>& la
       throw invalid_argument("y_val has no sample of class " + detail::class_list(missing) +
                              ", so its source prior is 0 and EM cannot weight it");
     }
-    return em_prior_adjustment(vector<double>(priors / static_cast<double>(n_val)), proba_target,
-                               options);
+    // The source priors are estimated from y_val, so the bootstrap resamples y_val too
+    // (replicate b: y_val rows, then target rows, from stream (seed, b)).
+    label_shift_options point_options = options;
+    point_options.n_bootstrap = 0;
+    label_shift_result result = em_prior_adjustment(
+        vector<double>(priors / static_cast<double>(n_val)), proba_target, point_options);
+    result.n_bootstrap = options.n_bootstrap;
+    if (options.n_bootstrap > 0) {
+      matrix<double> replicates(options.n_bootstrap, k);
+      parallel_for_ranges(options.n_bootstrap, options.n_threads, 1, [&](index begin, index end) {
+        std::vector<index> rows(static_cast<std::size_t>(n_target));
+        vector<double> mean;
+        vector<double> source(k);
+        for (index b = begin; b < end; ++b) {
+          detail::shift_stream random(options.seed, static_cast<std::uint64_t>(b));
+          source.setZero();
+          for (index s = 0; s < n_val; ++s) source(y[static_cast<std::size_t>(random.below(n_val))]) += 1.0;
+          for (auto& row : rows) row = random.below(n_target);
+          if (source.minCoeff() == 0.0) {
+            replicates.row(b).setConstant(std::numeric_limits<double>::quiet_NaN());
+            continue;
+          }
+          source /= static_cast<double>(n_val);
+          bool converged = false;
+          index n_iter = 0;
+          replicates.row(b) = detail::run_em(source, proba_target, rows, result.target_priors,
+                                             options.tol, options.max_iter, converged, n_iter,
+                                             mean)
+                                  .transpose();
+        }
+      });
+      detail::fill_interval(result, replicates);
+    }
+    return result;
   }
 
   const bool soft = options.method == label_shift_method::bbse_soft;

@@ -17,8 +17,8 @@ class-conditional distributions p(x | y) stay the same. Three estimators:
   the target probabilities. Assumes calibrated probabilities.
 
 A confidence interval for the target priors comes from the percentile bootstrap
-(``n_bootstrap`` replicates resampling held-out and target rows with replacement; EM
-resamples the target rows), computed in parallel in C++ with one random stream per
+(``n_bootstrap`` replicates resampling held-out and target rows with replacement; EM with
+given ``source_priors`` resamples the target rows only), computed in parallel in C++ with one random stream per
 replicate, so a given ``seed`` gives the same interval whatever the number of threads.
 """
 
@@ -163,7 +163,7 @@ class LabelShiftResult:
     """BBSE joint confusion matrix C[i, j] = P(prediction = i, y = j); None for EM."""
     n_bootstrap: int = 0
     n_bootstrap_failed: int = 0
-    """Bootstrap replicates left out because their confusion matrix was singular."""
+    """Bootstrap replicates left out (singular confusion matrix, or a class absent)."""
     warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
