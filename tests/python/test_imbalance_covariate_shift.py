@@ -54,9 +54,9 @@ def test_builtin_classifier_weights_correlate_with_truth(seed):
 def test_ulsif_weights_correlate_with_truth(seed):
     x_ref, x_cur = gaussian_pair(seed=seed)
     model = CovariateShiftWeights(method="ulsif", seed=seed).fit(x_ref, x_cur)
-    # uLSIF shrinks the heavy upper tail of the true ratio: ranks are right (Spearman > 0.9),
+    # uLSIF shrinks the heavy upper tail of the true ratio: ranks are right (Spearman > 0.85),
     # the linear correlation is lower (> 0.6; a NumPy uLSIF gives 0.7-0.87 on such data)
-    assert scipy.stats.spearmanr(model.raw_weights_, true_ratio(x_ref))[0] > 0.9
+    assert scipy.stats.spearmanr(model.raw_weights_, true_ratio(x_ref))[0] > 0.85
     assert corr(model.raw_weights_, true_ratio(x_ref)) > 0.6
     assert model.raw_weights_.mean() == pytest.approx(1.0, abs=0.35)
     assert model.loo_scores_.shape == (5, 5)
@@ -110,7 +110,7 @@ def test_cross_fitted_weights_come_from_models_without_the_row():
     in_sample = CovariateShiftWeights(n_folds=1).fit(x_ref, x_cur)
     assert not np.allclose(model.raw_weights_, in_sample.raw_weights_)
     # out-of-sample estimates stay close to the in-sample ones (same model family, 2/3 data)
-    assert corr(model.raw_weights_, in_sample.raw_weights_) > 0.98
+    assert corr(model.raw_weights_, in_sample.raw_weights_) > 0.95
 
 
 # --------------------------------------------------------------------------- uLSIF vs NumPy
