@@ -29,6 +29,7 @@
 #include <limits>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Cholesky>
@@ -203,17 +204,19 @@ logistic_regression_model fit_logistic_regression(const Eigen::MatrixBase<XDeriv
     hessian.diagonal().array() += 1e-12 * (1.0 + hessian.diagonal().cwiseAbs().maxCoeff());
     const vector<double> step = -hessian.ldlt().solve(current.gradient);
     const double slope = current.gradient.dot(step);
+    // Armijo backtracking; the full Newton step is almost always accepted, so the candidate
+    // is evaluated with its derivatives at once (no second pass over the data).
     double length = 1.0;
     vector<double> candidate = theta + step;
-    detail::logistic_partial next = evaluate(candidate, false);
+    detail::logistic_partial next = evaluate(candidate, true);
     while (next.loss > current.loss + 1e-4 * length * slope && length > 1e-10) {
       length *= 0.5;
       candidate = theta + length * step;
-      next = evaluate(candidate, false);
+      next = evaluate(candidate, true);
     }
     const double moved = (length * step).cwiseAbs().maxCoeff();
     theta = candidate;
-    current = evaluate(theta, true);
+    current = std::move(next);
     if (moved <= options.tol * (1.0 + theta.cwiseAbs().maxCoeff())) {
       model.converged = true;
       break;
