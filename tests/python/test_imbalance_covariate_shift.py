@@ -227,6 +227,7 @@ def test_pandas_float32_and_thread_independence():
     np.testing.assert_array_equal(a.weights_, b.weights_)
     assert CovariateShiftWeights(C=2.0).get_params()["C"] == 2.0
     assert "C=2.0" in repr(CovariateShiftWeights(C=2.0))
+    assert "sigmas=array" in repr(CovariateShiftWeights(sigmas=np.array([1.0, 2.0])))
 
 
 def test_bad_input():

@@ -236,11 +236,11 @@ class CovariateShiftWeights:
         return self
 
     def __repr__(self) -> str:
+        defaults = type(self)().get_params()
         changed = {
             name: value
             for name, value in self.get_params().items()
-            if value is not type(self)().get_params()[name]
-            and value != type(self)().get_params()[name]
+            if repr(value) != repr(defaults[name])
         }
         inside = ", ".join(f"{k}={v!r}" for k, v in changed.items())
         return f"CovariateShiftWeights({inside})"
