@@ -8,4 +8,7 @@ in the C++ core (``include/shiftguard/imbalance/``).
 
 from __future__ import annotations
 
+from ._over import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE
+
 __all__: list[str] = []
+__all__ += ["SMOTE", "BorderlineSMOTE", "ADASYN", "SMOTENC"]
