@@ -384,7 +384,11 @@ def test_pipeline():
 
 
 def _instances():
+    from shiftguard.imbalance import SMOTEENN, SMOTETomek
+
     return [
+        SMOTETomek(random_state=0),
+        SMOTEENN(random_state=0),
         SMOTE(random_state=0),
         BorderlineSMOTE(random_state=0),
         BorderlineSMOTE(kind="borderline-2", random_state=0),
@@ -398,3 +402,49 @@ from imblearn.utils.estimator_checks import parametrize_with_checks  # noqa: E40
 @parametrize_with_checks(_instances())
 def test_imblearn_estimator_checks(estimator, check):
     check(estimator)
+
+
+# -- SMOTETomek / SMOTEENN ---------------------------------------------------------------
+
+
+def _combine_cases():
+    from imblearn.under_sampling import EditedNearestNeighbours as ImbENN
+    from imblearn.under_sampling import TomekLinks as ImbTomek
+
+    from shiftguard.imbalance import SMOTEENN, SMOTETomek
+
+    return [
+        (SMOTETomek, "tomek", ImbTomek, "SMOTETomek"),
+        (SMOTEENN, "enn", ImbENN, "SMOTEENN"),
+    ]
+
+
+@pytest.mark.parametrize("case", range(2))
+def test_combined_samplers_equal_imblearn_given_the_same_smote(case):
+    ours, parameter, imb_cleaner, imb_name = _combine_cases()[case]
+    from imblearn import combine as imb_combine
+
+    X, y = blobs((300, 40), n_features=2, seed=21)
+    X_res, y_res = ours(random_state=0).fit_resample(X, y)
+    # Oracle: imbalanced-learn's combined sampler with shiftguard's SMOTE (same synthetic
+    # points) and imbalanced-learn's own cleaner.
+    reference = getattr(imb_combine, imb_name)(
+        smote=SMOTE(random_state=0), **{parameter: imb_cleaner(sampling_strategy="all")}
+    )
+    X_ref, y_ref = reference.fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, X_ref)
+    np.testing.assert_array_equal(y_res, y_ref)
+    assert len(y_res) < 600
+    # The cleaner can be imbalanced-learn's, and smote any over-sampler.
+    X_mixed, _ = ours(
+        smote=SMOTE(random_state=0), **{parameter: imb_cleaner(sampling_strategy="all")}
+    ).fit_resample(X, y)
+    np.testing.assert_array_equal(X_mixed, X_ref)
+
+
+def test_combined_samplers_reject_a_non_sampler():
+    from shiftguard.imbalance import SMOTETomek
+
+    X, y = blobs(seed=22)
+    with pytest.raises(TypeError, match="smote must be a sampler with fit_resample"):
+        SMOTETomek(smote=42).fit_resample(X, y)

@@ -8,7 +8,8 @@ in the C++ core (``include/shiftguard/imbalance/``).
 
 from __future__ import annotations
 
+from ._combine import SMOTEENN, SMOTETomek
 from ._over import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE
 
 __all__: list[str] = []
-__all__ += ["SMOTE", "BorderlineSMOTE", "ADASYN", "SMOTENC"]
+__all__ += ["SMOTE", "BorderlineSMOTE", "ADASYN", "SMOTENC", "SMOTETomek", "SMOTEENN"]

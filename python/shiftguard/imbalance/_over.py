@@ -90,6 +90,24 @@ def _check_class_sizes(targets: dict[int, int], counts: np.ndarray, classes: np.
         )
 
 
+def _call_core(function: Any, classes: np.ndarray, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """Calls the core; its messages name classes by code, which become the user's labels."""
+    import re
+
+    from ._base import _label_name
+
+    try:
+        return function(*args, **kwargs)
+    except _core.Error as error:
+        message = re.sub(
+            r"class (\d+)",
+            lambda m: f"class {_label_name(classes[int(m.group(1))])}"
+            if int(m.group(1)) < len(classes) else m.group(0),
+            str(error),
+        )
+        raise ValueError(message) from None
+
+
 class _BaseSMOTE(BaseSampler):
     """Shared parameters, checks and the call into the core."""
 
@@ -200,7 +218,9 @@ class SMOTE(_BaseSMOTE):
 
     def _fit_resample(self, problem: Any):
         k = _neighbors_count(self.k_neighbors, "k_neighbors")
-        result = _core.smote(
+        result = _call_core(
+            _core.smote,
+            problem.classes,
             problem.X,
             problem.y,
             self._targets(problem, k),
@@ -287,7 +307,9 @@ class BorderlineSMOTE(_BaseSMOTE):
     def _fit_resample(self, problem: Any):
         k = _neighbors_count(self.k_neighbors, "k_neighbors")
         pool = "class" if self.kind == "borderline-1" else "all"
-        result = _core.borderline_smote(
+        result = _call_core(
+            _core.borderline_smote,
+            problem.classes,
             problem.X,
             problem.y,
             self._targets(problem, k, pool),
@@ -363,7 +385,9 @@ class ADASYN(_BaseSMOTE):
 
     def _fit_resample(self, problem: Any):
         k = _neighbors_count(self.n_neighbors, "n_neighbors")
-        result = _core.adasyn(
+        result = _call_core(
+            _core.adasyn,
+            problem.classes,
             problem.X,
             problem.y,
             self._targets(problem, k, parameter="n_neighbors"),
@@ -635,7 +659,9 @@ class SMOTENC(_BaseSMOTE):
         targets = {int(c): int(n) for c, n in strategy.items() if n > 0}
         _check_class_sizes(targets, np.bincount(y_codes, minlength=len(classes)), classes, k,
                            "class", "k_neighbors", bool(self.adapt_k_neighbors))
-        result = _core.smote_nc(
+        result = _call_core(
+            _core.smote_nc,
+            classes,
             continuous_array,
             codes,
             y_codes,
