@@ -176,11 +176,16 @@ struct top_k {
 inline constexpr index query_block = 64;
 inline constexpr index reference_block = 2048;
 
-/// Exact k nearest neighbours (squared Euclidean) of rows `queries` of x among rows
-/// `references` of x, a query never being its own neighbour. Returns rows of x, nearest
-/// first (n_queries x k). Distances are computed block by block in double (a GEMM per
-/// block pair, |q|^2 + |r|^2 - 2 q.r), so memory stays bounded; blocks are fixed and each
-/// query block writes its own rows, so the answer does not depend on the thread count.
+/// Exact k nearest neighbours of rows `queries` of x among rows `references` of x, a query
+/// never being its own neighbour (its duplicates can be). Returns rows of x, nearest first
+/// (n_queries x k), ordered by (exact squared distance, row): the same neighbours, in the
+/// same order, as imbalance::kneighbors (neighbors.hpp). Fast distances |q|^2 + |r|^2 - 2 q.r
+/// come from a GEMM per (64 queries x 2048 references) block in double, so memory stays
+/// bounded; they only reject rows that cannot enter the current k best (allowing for their
+/// rounding error), and every other row gets its distance computed directly, feature by
+/// feature in double. This streaming selection avoids keeping all n_references candidates
+/// per query. Each query block writes its own rows: the answer does not depend on the
+/// thread count.
 template <class Derived>
 row_matrix<index> nearest_rows(const Eigen::MatrixBase<Derived>& x,
                                const std::vector<index>& queries,
@@ -195,6 +200,10 @@ row_matrix<index> nearest_rows(const Eigen::MatrixBase<Derived>& x,
     reference_data.row(r) = x.row(references[static_cast<std::size_t>(r)]).template cast<double>();
   }
   const vector<double> reference_norms = reference_data.rowwise().squaredNorm();
+  const double reference_norm_max = n_references > 0 ? reference_norms.maxCoeff() : 0.0;
+  // Bound of the rounding error of |q|^2 + |r|^2 - 2 q.r relative to the sizes involved.
+  const double error_factor =
+      4.0 * (static_cast<double>(n_features) + 4.0) * std::numeric_limits<double>::epsilon();
   const index n_blocks = (n_queries + query_block - 1) / query_block;
   parallel_for_ranges(n_blocks, n_threads, 1, [&](index block_begin, index block_end) {
     matrix<double> query_data;
@@ -212,17 +221,29 @@ row_matrix<index> nearest_rows(const Eigen::MatrixBase<Derived>& x,
       best.assign(static_cast<std::size_t>(count), top_k(k));
       for (index ref_first = 0; ref_first < n_references; ref_first += reference_block) {
         const index ref_count = std::min(reference_block, n_references - ref_first);
+        // ref_count x count, column-major: the distances of one query are contiguous.
         products.noalias() =
-            query_data * reference_data.middleRows(ref_first, ref_count).transpose();
+            reference_data.middleRows(ref_first, ref_count) * query_data.transpose();
         for (index q = 0; q < count; ++q) {
           const index query_row = queries[static_cast<std::size_t>(first + q)];
           auto& heap = best[static_cast<std::size_t>(q)];
+          const double* column = products.data() + q * ref_count;
+          const double* norms = reference_norms.data() + ref_first;
+          const double query_norm = query_norms(q);
           for (index r = 0; r < ref_count; ++r) {
+            // The fast distance only rejects: a row whose fast distance exceeds the current
+            // k-th exact distance by more than its rounding error cannot enter.
+            const double fast = query_norm + norms[r] - 2.0 * column[r];
+            const double worst = heap.distance.back();
+            if (fast > worst + error_factor * (query_norm + reference_norm_max + worst)) continue;
             const index reference_row = references[static_cast<std::size_t>(ref_first + r)];
             if (reference_row == query_row) continue;
-            const double d = std::max(
-                0.0, query_norms(q) + reference_norms(ref_first + r) - 2.0 * products(q, r));
-            heap.offer(d, reference_row);
+            double exact = 0.0;
+            for (index c = 0; c < n_features; ++c) {
+              const double difference = query_data(q, c) - reference_data(ref_first + r, c);
+              exact += difference * difference;
+            }
+            heap.offer(exact, reference_row);
           }
         }
       }
