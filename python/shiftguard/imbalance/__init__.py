@@ -8,4 +8,23 @@ in the C++ core (``include/shiftguard/imbalance/``).
 
 from __future__ import annotations
 
+from ._base import BaseSampler, kneighbors
+
 __all__: list[str] = []
+__all__ += ["BaseSampler", "kneighbors"]
+
+from ._under import (  # noqa: E402
+    EditedNearestNeighbours,
+    NearMiss,
+    RandomOverSampler,
+    RandomUnderSampler,
+    TomekLinks,
+)
+
+__all__ += [
+    "EditedNearestNeighbours",
+    "NearMiss",
+    "RandomOverSampler",
+    "RandomUnderSampler",
+    "TomekLinks",
+]
