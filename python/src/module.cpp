@@ -20,6 +20,7 @@ void bind_univariate(py::module_& module);
 void bind_reduce(py::module_& module);
 void bind_multivariate(py::module_& module);
 void bind_tabular(py::module_& module);
+void bind_imbalance_resample(py::module_& module);
 void bind_imbalance_smote(py::module_& module);
 }
 
@@ -45,5 +46,6 @@ PYBIND11_MODULE(_core, module) {
   shiftguard::python::bind_reduce(module);
   shiftguard::python::bind_multivariate(module);
   shiftguard::python::bind_tabular(module);
+  shiftguard::python::bind_imbalance_resample(module);
   shiftguard::python::bind_imbalance_smote(module);
 }

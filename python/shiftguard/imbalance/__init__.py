@@ -8,8 +8,28 @@ in the C++ core (``include/shiftguard/imbalance/``).
 
 from __future__ import annotations
 
-from ._combine import SMOTEENN, SMOTETomek
-from ._over import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE
+from ._base import BaseSampler, kneighbors
 
 __all__: list[str] = []
+__all__ += ["BaseSampler", "kneighbors"]
+
+from ._under import (  # noqa: E402
+    EditedNearestNeighbours,
+    NearMiss,
+    RandomOverSampler,
+    RandomUnderSampler,
+    TomekLinks,
+)
+
+__all__ += [
+    "EditedNearestNeighbours",
+    "NearMiss",
+    "RandomOverSampler",
+    "RandomUnderSampler",
+    "TomekLinks",
+]
+
+from ._over import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE  # noqa: E402
+from ._combine import SMOTEENN, SMOTETomek  # noqa: E402
+
 __all__ += ["SMOTE", "BorderlineSMOTE", "ADASYN", "SMOTENC", "SMOTETomek", "SMOTEENN"]
