@@ -39,8 +39,8 @@ namespace shiftguard::imbalance {
 template <class Scalar>
 using row_matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-/// Integer class labels (NumPy int64), any stride.
-using label_vector = Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1>;
+/// Integer class labels as an Eigen column (the functions take any Eigen int64 vector).
+using label_array = Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1>;
 
 /// Number of synthetic samples to create per class label (classes absent from the map, or
 /// mapped to 0, are not over-sampled). A std::map, so classes are visited in label order.

@@ -1,7 +1,7 @@
 // Tests of shiftguard/imbalance/over_sampling.hpp. Oracles: brute-force neighbours computed
 // here by a direct double loop (no GEMM), the defining segment property of every synthetic
 // sample, the danger rule and ADASYN's per-sample counts recomputed from those neighbours,
-// and bitwise equality across thread counts.
+// bitwise equality across thread counts, and the neighbour search of neighbors.hpp.
 
 #include <algorithm>
 #include <cmath>
@@ -13,6 +13,7 @@
 #include <doctest/doctest.h>
 #include <Eigen/Core>
 
+#include "shiftguard/imbalance/neighbors.hpp"
 #include "shiftguard/imbalance/over_sampling.hpp"
 
 namespace imbalance = shiftguard::imbalance;
@@ -23,7 +24,7 @@ namespace {
 
 struct data_set {
   matrix<double> x;
-  imbalance::label_vector y;
+  imbalance::label_array y;
 };
 
 // Two overlapping Gaussian blobs: n_major of label 0 around 0, n_minor of label 1 around 1.
@@ -55,7 +56,7 @@ std::vector<Index> brute_neighbors(const matrix<double>& x, Index query,
   return out;
 }
 
-std::vector<Index> rows_of(const imbalance::label_vector& y, std::int64_t label) {
+std::vector<Index> rows_of(const imbalance::label_array& y, std::int64_t label) {
   std::vector<Index> rows;
   for (Index i = 0; i < y.size(); ++i)
     if (y(i) == label) rows.push_back(i);
@@ -170,7 +171,7 @@ TEST_CASE("smote: bad input names the argument and the value") {
   adapt.adapt_k_neighbors = true;
   const auto s = imbalance::smote(data.x, data.y, {{1, 10}}, adapt);
   CHECK(s.k_used.at(1) == 3);
-  imbalance::label_vector one_class = imbalance::label_vector::Zero(data.x.rows());
+  imbalance::label_array one_class = imbalance::label_array::Zero(data.x.rows());
   CHECK_THROWS_WITH_AS(imbalance::smote(data.x, one_class, {{0, 10}}),
                        doctest::Contains("at least 2 classes, got 1"),
                        shiftguard::invalid_argument);
@@ -330,4 +331,39 @@ TEST_CASE("smote_nc: categories come from the seed's neighbours under the mixed 
   const auto again = imbalance::smote_nc(data.x, codes, data.y, {{1, 125}}, options);
   CHECK(again.samples.x == result.samples.x);
   CHECK(again.categorical == result.categorical);
+}
+
+TEST_CASE_TEMPLATE("nearest_rows: same neighbours and order as neighbors.hpp, duplicates included",
+                   Scalar, float, double) {
+  // Data with exact duplicates and repeated distances (integer grid), where the order of
+  // ties matters.
+  std::mt19937_64 rng(47);
+  matrix<Scalar> x(300, 3);
+  for (Index r = 0; r < x.rows(); ++r)
+    for (Index c = 0; c < x.cols(); ++c) x(r, c) = static_cast<Scalar>(rng() % 4);
+  std::vector<Index> queries;
+  std::vector<Index> everyone = all_rows(x.rows());
+  for (Index r = 0; r < x.rows(); r += 7) queries.push_back(r);
+  namespace d = imbalance::detail::over_sampling;
+  // Queries among all rows: kneighbors with k + 1 minus the query itself.
+  const auto mine = d::nearest_rows(x, queries, everyone, 6, 2);
+  matrix<Scalar> query_data(static_cast<Index>(queries.size()), 3);
+  for (std::size_t q = 0; q < queries.size(); ++q) query_data.row(static_cast<Index>(q)) = x.row(queries[q]);
+  const auto theirs = imbalance::kneighbors(query_data, x, 7);
+  for (std::size_t q = 0; q < queries.size(); ++q) {
+    std::vector<Index> expected;
+    for (Index j = 0; j < 7; ++j) {
+      const auto row = static_cast<Index>(theirs.indices(static_cast<Index>(q), j));
+      if (row != queries[q]) expected.push_back(row);
+    }
+    expected.resize(6);
+    for (Index j = 0; j < 6; ++j) CHECK(mine(static_cast<Index>(q), j) == expected[static_cast<std::size_t>(j)]);
+  }
+  // A set against itself: kneighbors with exclude_self.
+  const auto within = d::nearest_rows(x, everyone, everyone, 5, 1);
+  imbalance::kneighbors_options self;
+  self.exclude_self = true;
+  const auto reference = imbalance::kneighbors(x, x, 5, self);
+  for (Index r = 0; r < x.rows(); ++r)
+    for (Index j = 0; j < 5; ++j) CHECK(within(r, j) == reference.indices(r, j));
 }
