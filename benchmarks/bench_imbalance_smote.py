@@ -97,13 +97,18 @@ def main() -> None:
             ("SMOTETomek", sg.SMOTETomek, imb_combine.SMOTETomek, {}),
             ("SMOTEENN", sg.SMOTEENN, imb_combine.SMOTEENN, {}),
         ]
+    def threads(cls):
+        # The over-samplers take n_threads; the combined ones imbalanced-learn's n_jobs.
+        name = "n_jobs" if "n_jobs" in cls().get_params() else "n_threads"
+        return {name: args.threads}
+
     header = f"{'sampler':<20}{'rows out':>10}{'shiftguard s':>14}{'imblearn s':>12}{'ratio':>8}"
 
     def run(table, X, y):
         print(header)
         for name, ours, theirs, extra in table:
             ours_time, ours_out = timed(
-                lambda: ours(random_state=0, n_threads=args.threads, **extra).fit_resample(X, y),
+                lambda: ours(random_state=0, **threads(ours), **extra).fit_resample(X, y),
                 args.repeat,
             )
             theirs_time, theirs_out = timed(

@@ -2,7 +2,7 @@
 ``imblearn.combine``, same parameters and defaults).
 
 Each runs its ``smote`` sampler (by default shiftguard's :class:`SMOTE` with this object's
-``sampling_strategy``, ``random_state`` and ``n_threads``) and then its cleaner on the
+``sampling_strategy``, ``random_state`` and ``n_jobs`` threads) and then its cleaner on the
 over-sampled data (by default shiftguard's ``TomekLinks`` / ``EditedNearestNeighbours`` with
 ``sampling_strategy="all"``). Any sampler with ``fit_resample`` (shiftguard's or
 imbalanced-learn's) can be passed; it is cloned, never modified.
@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._validation import check_n_threads
 from ._base import BaseSampler
 from ._over import SMOTE
+from ._under import _threads
 
 __all__ = ["SMOTETomek", "SMOTEENN"]
 
@@ -51,22 +51,21 @@ class _BaseCombine(BaseSampler):
 
     def _check_params(self) -> None:
         super()._check_params()
-        check_n_threads(self.n_threads)
+        _threads(self.n_jobs)
 
     def _samplers(self) -> tuple[Any, Any]:
         if self.smote is None:
             smote = SMOTE(
                 sampling_strategy=self.sampling_strategy,
                 random_state=self.random_state,
-                n_threads=self.n_threads,
+                n_threads=_threads(self.n_jobs) or None,
             )
         else:
             smote = _clone(self.smote, "smote")
         cleaner = getattr(self, self._cleaner_parameter)
         if cleaner is None:
             cleaner = _default_cleaner(self._cleaner_class)
-            if "n_threads" in cleaner.get_params():
-                cleaner.set_params(n_threads=self.n_threads)
+            cleaner.set_params(n_jobs=self.n_jobs)
         else:
             cleaner = _clone(cleaner, self._cleaner_parameter)
         return smote, cleaner
@@ -92,12 +91,13 @@ class SMOTETomek(_BaseCombine):
     random_state : int, RandomState instance or None, default=None
         Passed to the default SMOTE.
     smote : sampler or None, default=None
-        The over-sampler; None means ``SMOTE(sampling_strategy, random_state, n_threads)``.
+        The over-sampler; None means ``SMOTE(sampling_strategy, random_state)`` on
+        ``n_jobs`` threads.
     tomek : sampler or None, default=None
         The cleaner; None means shiftguard's ``TomekLinks(sampling_strategy="all")``.
-    n_threads : int or None, default=None
-        Threads of the default samplers (None = all cores). imbalanced-learn calls it
-        ``n_jobs``; results do not depend on it.
+    n_jobs : int or None, default=None
+        Threads of the default samplers (None or -1 = all cores); results do not depend on
+        it.
 
     Attributes
     ----------
@@ -128,13 +128,13 @@ class SMOTETomek(_BaseCombine):
         random_state: Any = None,
         smote: Any = None,
         tomek: Any = None,
-        n_threads: int | None = None,
+        n_jobs: int | None = None,
     ) -> None:
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.smote = smote
         self.tomek = tomek
-        self.n_threads = n_threads
+        self.n_jobs = n_jobs
 
 
 class SMOTEENN(_BaseCombine):
@@ -142,7 +142,7 @@ class SMOTEENN(_BaseCombine):
 
     Parameters
     ----------
-    sampling_strategy, random_state, smote, n_threads
+    sampling_strategy, random_state, smote, n_jobs
         As for :class:`SMOTETomek`.
     enn : sampler or None, default=None
         The cleaner; None means shiftguard's ``EditedNearestNeighbours(sampling_strategy="all")``.
@@ -176,10 +176,10 @@ class SMOTEENN(_BaseCombine):
         random_state: Any = None,
         smote: Any = None,
         enn: Any = None,
-        n_threads: int | None = None,
+        n_jobs: int | None = None,
     ) -> None:
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.smote = smote
         self.enn = enn
-        self.n_threads = n_threads
+        self.n_jobs = n_jobs
