@@ -115,7 +115,9 @@ kneighbors_result<Scalar> kneighbors_packed(const matrix<Scalar>& ref, index n_q
                                             const kneighbors_options& options,
                                             FillBlock&& fill_block, SelfOf&& self_of) {
   using fast_scalar = float;
+  using row_major = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   const matrix<fast_scalar> ref_fast = ref.template cast<fast_scalar>();
+  const row_major ref_rows = ref;  // contiguous rows for the exact distances
   const vector<double> ref_norms = ref.template cast<double>().rowwise().squaredNorm();
   const vector<fast_scalar> ref_norms_fast = ref_norms.template cast<fast_scalar>();
   const double ref_norm_max = ref_norms.size() > 0 ? ref_norms.maxCoeff() : 0.0;
@@ -133,7 +135,7 @@ kneighbors_result<Scalar> kneighbors_packed(const matrix<Scalar>& ref, index n_q
   const double error_factor = 8.0 * (static_cast<double>(n_features) + 4.0) * unit;
 
   parallel_for_ranges(n_blocks, options.n_threads, 1, [&](index block_begin, index block_end) {
-    matrix<Scalar> block;
+    row_major block;
     matrix<fast_scalar> block_fast;
     matrix<fast_scalar> squared;  // n_ref x block rows: column i is query row i, contiguous
     vector<double> query_norms;
@@ -157,7 +159,10 @@ kneighbors_result<Scalar> kneighbors_packed(const matrix<Scalar>& ref, index n_q
         const auto column = squared.col(i);  // fast distance - |q|^2
         // The k smallest fast distances; their exact distances bound the k-th neighbour.
         double bound = 0.0;
-        if (k <= small_k) {
+        const bool everything = k == n_ref - (self >= 0 && self < n_ref ? 1 : 0);
+        if (everything) {
+          bound = std::numeric_limits<double>::infinity();  // every row is a neighbour
+        } else if (k <= small_k) {
           // one pass keeping the k smallest (value, index) in a sorted array
           smallest.clear();
           float worst = std::numeric_limits<float>::infinity();
@@ -173,7 +178,7 @@ kneighbors_result<Scalar> kneighbors_packed(const matrix<Scalar>& ref, index n_q
             if (static_cast<index>(smallest.size()) == k) worst = smallest.back().first;
           }
           for (const auto& item : smallest) {
-            bound = std::max(bound, direct_squared_distance(block.row(i), ref.row(item.second)));
+            bound = std::max(bound, direct_squared_distance(block.row(i), ref_rows.row(item.second)));
           }
         } else {
           candidates.clear();
@@ -184,7 +189,7 @@ kneighbors_result<Scalar> kneighbors_packed(const matrix<Scalar>& ref, index n_q
           const auto kth = candidates.begin() + (k - 1);
           std::nth_element(candidates.begin(), kth, candidates.end());
           for (auto it = candidates.begin(); it != kth + 1; ++it) {
-            bound = std::max(bound, direct_squared_distance(block.row(i), ref.row(it->second)));
+            bound = std::max(bound, direct_squared_distance(block.row(i), ref_rows.row(it->second)));
           }
         }
         // Every row whose fast distance may still be <= bound is rechecked exactly: the fast
@@ -197,8 +202,9 @@ kneighbors_result<Scalar> kneighbors_packed(const matrix<Scalar>& ref, index n_q
         for (index r = 0; r < n_ref; ++r) {
           const float value = column(r);
           if (value > cutoff_max || r == self) continue;
-          if (static_cast<double>(value) + query_norm <= base + error_factor * ref_norms(r)) {
-            exact.emplace_back(direct_squared_distance(block.row(i), ref.row(r)), r);
+          if (everything ||
+              static_cast<double>(value) + query_norm <= base + error_factor * ref_norms(r)) {
+            exact.emplace_back(direct_squared_distance(block.row(i), ref_rows.row(r)), r);
           }
         }
         std::partial_sort(exact.begin(), exact.begin() + k, exact.end());
@@ -262,9 +268,7 @@ kneighbors_result<typename QueryDerived::Scalar> kneighbors(
   const bool exclude = options.exclude_self;
   return detail::kneighbors_packed<Scalar>(
       ref, query.rows(), k, options,
-      [&](index first, index rows, matrix<Scalar>& block) {
-        block = query.middleRows(first, rows);
-      },
+      [&](index first, index rows, auto& block) { block = query.middleRows(first, rows); },
       [exclude](index row) { return exclude ? row : index{-1}; });
 }
 
@@ -288,7 +292,7 @@ kneighbors_result<typename ReferenceDerived::Scalar> kneighbors_of_rows(
   const matrix<Scalar> ref = reference;
   return detail::kneighbors_packed<Scalar>(
       ref, static_cast<index>(rows.size()), k, options,
-      [&](index first, index count, matrix<Scalar>& block) {
+      [&](index first, index count, auto& block) {
         for (index i = 0; i < count; ++i) {
           block.row(i) = ref.row(rows[static_cast<std::size_t>(first + i)]);
         }
