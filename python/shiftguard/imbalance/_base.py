@@ -68,10 +68,10 @@ def kneighbors(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Exact k nearest neighbours (Euclidean), ties broken by the smaller index.
 
-    The squared distances are computed blockwise with Eigen (``|a|^2 + |b|^2 - 2ab`` over
-    blocks of query rows, at most 16 MiB of buffer per thread, never an n x n matrix), the
-    candidates are rechecked with directly computed distances, and neighbours at the same
-    distance come in increasing index order. The result does not depend on ``n_threads``.
+    Candidate distances are computed blockwise with Eigen (float32 ``|a|^2 + |b|^2 - 2ab``
+    over blocks of query rows and tiles of reference rows, at most 1 MiB of buffer per
+    thread, never an n x n matrix), the candidates' distances are then computed directly in
+    double precision, and neighbours at the same distance come in increasing index order. The result does not depend on ``n_threads``.
 
     Parameters
     ----------

@@ -135,7 +135,7 @@ TEST_CASE("kneighbors does not depend on the thread count, and views strided inp
 TEST_CASE("kneighbors buffer is bounded by the block size, not n x n") {
   imbalance::kneighbors_options options;
   CHECK(imbalance::kneighbors_buffer_bytes<double>(100000, options) <= options.block_bytes);
-  CHECK(imbalance::kneighbors_buffer_bytes<double>(100, options) == 1024 * 100 * sizeof(float));
+  CHECK(imbalance::kneighbors_buffer_bytes<double>(100, options) == 256 * 100 * sizeof(float));
 }
 
 TEST_CASE("kneighbors bad input") {
