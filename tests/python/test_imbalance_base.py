@@ -10,6 +10,7 @@ import pytest
 from imblearn.utils import check_sampling_strategy
 
 from shiftguard.imbalance import BaseSampler
+from shiftguard.imbalance._base import neighbors_within_class
 
 
 class _KeepFirstHalf(BaseSampler):
@@ -161,3 +162,14 @@ def test_sparse_input_is_refused_with_a_clear_message():
     sparse = pytest.importorskip("scipy.sparse")
     with pytest.raises(TypeError, match="sparse matrix"):
         _KeepFirstHalf().fit_resample(sparse.csr_matrix(np.eye(4)), [0, 1, 0, 1])
+
+
+def test_neighbors_within_class_names_the_class_or_shrinks():
+    assert neighbors_within_class(6, 5, "'cat'") == 5
+    with pytest.raises(ValueError, match="class 'cat' has 4 samples, fewer than k_neighbors \\+ 1 = 6"):
+        neighbors_within_class(4, 5, "'cat'")
+    assert neighbors_within_class(4, 5, "'cat'", shrink=True) == 3
+    with pytest.raises(ValueError, match="class 'dog' has 1 sample, fewer than n_neighbors"):
+        neighbors_within_class(1, 3, "'dog'", shrink=True, parameter="n_neighbors")
+    with pytest.raises(ValueError, match="k_neighbors must be an int >= 1"):
+        neighbors_within_class(10, 0, "'cat'")

@@ -3,14 +3,14 @@
 // Exact k-nearest neighbours under the Euclidean distance, the building block of the
 // resamplers (Tomek links, ENN, NearMiss, the SMOTE family).
 //
-// Method. Query rows are processed in blocks. For one block the squared distances to every
-// reference row are formed with one float32 matrix product, |q|^2 + |r|^2 - 2 q.r, into a
-// buffer of block_rows x n_ref values (never an n_query x n_ref matrix): the block size is
-// chosen so that the buffer stays under `options.block_bytes` per task. Those fast distances
-// are only used to find candidates: for each query row the k smallest are taken, their
-// distances are recomputed directly as sum((q - r)^2) in double precision, and every
-// reference row whose fast distance could still be within that bound (allowing, pair by
-// pair, for the rounding error of the float product form) is rechecked the same way. The final ordering uses the directly computed
+// Method. Query rows are processed in blocks, reference rows in tiles of at most 2048. For
+// a block and a tile the squared distances are formed with one float32 matrix product,
+// |q|^2 + |r|^2 - 2 q.r, into a buffer of block x tile values that stays in cache (at most
+// `options.block_bytes` per task; never an n_query x n_ref matrix). Those fast distances are
+// only used to find candidates: each query row keeps its running k smallest and every
+// reference row within a rounding margin of the running k-th (the margin bounds, pair by
+// pair, the error of the float product form). The candidates' distances are then computed
+// directly as sum((q - r)^2) in double precision. The final ordering uses the directly computed
 // distances, so duplicated points are at distance exactly 0 and equal distances are equal.
 //
 // Ties. Neighbours are ordered by (distance, reference index): among reference rows at the
@@ -55,8 +55,8 @@ using distance_matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Ei
 struct kneighbors_options {
   /// The query set is the reference set: row i is not its own neighbour (k <= n_ref - 1).
   bool exclude_self = false;
-  /// Upper bound, in bytes, of the distance buffer of one task (block rows x n_ref values).
-  std::size_t block_bytes = std::size_t{16} << 20;
+  /// Upper bound, in bytes, of the distance buffer of one task (block rows x tile values).
+  std::size_t block_bytes = std::size_t{1} << 20;
   /// Threads (0 = all cores). The result does not depend on it.
   int n_threads = 0;
 };
@@ -71,13 +71,14 @@ struct kneighbors_result {
 
 namespace detail {
 
-/// Query rows per block so that block_rows x n_ref Scalars stay within `block_bytes`
-/// (at least 8 rows, at most 1024).
+/// Query rows per block so that a block x tile buffer of Scalars (tile: at most 2048
+/// reference rows) stays within `block_bytes` (at least 8 rows, at most 256).
 template <class Scalar>
 index neighbor_block_rows(index n_ref, std::size_t block_bytes) {
-  const auto per_row = static_cast<std::size_t>(std::max<index>(n_ref, 1)) * sizeof(Scalar);
+  const index tile = std::clamp<index>(n_ref, 1, 2048);
+  const auto per_row = static_cast<std::size_t>(tile) * sizeof(Scalar);
   const auto rows = static_cast<index>(block_bytes / per_row);
-  return std::clamp<index>(rows, 8, 1024);
+  return std::clamp<index>(rows, 8, 256);
 }
 
 /// sum((a - b)^2) accumulated in double, feature by feature in order.
@@ -100,106 +101,130 @@ double direct_squared_distance(const RowA& a, const RowB& b) {
 template <class Scalar>
 std::size_t kneighbors_buffer_bytes(index n_ref, const kneighbors_options& options = {}) {
   return static_cast<std::size_t>(detail::neighbor_block_rows<float>(n_ref, options.block_bytes)) *
-         static_cast<std::size_t>(n_ref) * sizeof(float);
+         static_cast<std::size_t>(std::clamp<index>(n_ref, 1, 2048)) * sizeof(float);
 }
 
 namespace detail {
 
 /// The search itself on a packed reference. `fill_block(first, rows, block)` writes query
 /// rows [first, first + rows) into `block`; `self_of(i)` is the reference row that query row
-/// i must not have as a neighbour (-1: none). The candidate distances come from a float32
-/// matrix product whatever Scalar is (twice the speed of double on the same cores); the
-/// rounding error is allowed for per pair, and the final distances are exact in double.
+/// i must not have as a neighbour (-1: none).
+///
+/// Candidate distances come from float32 matrix products of a block of query rows with a
+/// tile of reference rows (block x tile values, sized to stay in cache), whatever Scalar is.
+/// For each query row a running top-k of those fast values is kept, and every reference
+/// row whose fast value is within a rounding margin of the running k-th value is kept as a
+/// candidate. The margin bounds, pair by pair, the error of the float form (inputs rounded
+/// to float included), so every row whose exact distance is at most the true k-th distance
+/// is a candidate; the candidates' distances are then computed directly in double and the
+/// k smallest (ties by index) are the result.
 template <class Scalar, class FillBlock, class SelfOf>
 kneighbors_result<Scalar> kneighbors_packed(const matrix<Scalar>& ref, index n_query, index k,
                                             const kneighbors_options& options,
                                             FillBlock&& fill_block, SelfOf&& self_of) {
   using fast_scalar = float;
+  using row_major = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   const matrix<fast_scalar> ref_fast = ref.template cast<fast_scalar>();
+  const row_major ref_rows = ref;  // contiguous rows for the exact distances
   const vector<double> ref_norms = ref.template cast<double>().rowwise().squaredNorm();
   const vector<fast_scalar> ref_norms_fast = ref_norms.template cast<fast_scalar>();
   const double ref_norm_max = ref_norms.size() > 0 ? ref_norms.maxCoeff() : 0.0;
   const index n_ref = ref.rows();
   const index n_features = ref.cols();
-  const index block_rows = neighbor_block_rows<fast_scalar>(n_ref, options.block_bytes);
+  // fewer query rows per block when k is large (each keeps about k candidates)
+  const index block_rows = std::clamp<index>(
+      std::min(neighbor_block_rows<fast_scalar>(n_ref, options.block_bytes),
+               static_cast<index>((std::size_t{32} << 20) / (16 * static_cast<std::size_t>(k + 1024)))),
+      8, 256);
+  const index tile_rows = std::min<index>(n_ref, 2048);
   const index n_blocks = (n_query + block_rows - 1) / block_rows;
 
   kneighbors_result<Scalar> result;
   result.indices.resize(n_query, k);
   result.distances.resize(n_query, k);
-  // Bound of the rounding error of the float |q|^2 + |r|^2 - 2 q.r (inputs rounded to float
-  // included) relative to |q|^2 + |r|^2 + d^2; generous by design.
+  // Bound of the rounding error of the float |q|^2 + |r|^2 - 2 q.r relative to
+  // |q|^2 + |r|^2 + d^2; generous by design.
   const double unit = static_cast<double>(std::numeric_limits<fast_scalar>::epsilon());
   const double error_factor = 8.0 * (static_cast<double>(n_features) + 4.0) * unit;
+  const auto inf = std::numeric_limits<float>::infinity();
 
   parallel_for_ranges(n_blocks, options.n_threads, 1, [&](index block_begin, index block_end) {
-    matrix<Scalar> block;
+    row_major block;
     matrix<fast_scalar> block_fast;
-    matrix<fast_scalar> squared;  // n_ref x block rows: column i is query row i, contiguous
+    matrix<fast_scalar> squared;  // tile x block rows: column i is query row i, contiguous
     vector<double> query_norms;
-    std::vector<std::pair<float, index>> candidates;
-    std::vector<std::pair<float, index>> smallest;
+    std::vector<std::vector<std::pair<float, index>>> best;        // running top-k (max-heap)
+    std::vector<std::vector<std::pair<float, index>>> candidates;  // within the margin
+    std::vector<float> threshold;
     std::vector<std::pair<double, index>> exact;
-    constexpr index small_k = 16;
     for (index b = block_begin; b < block_end; ++b) {
       const index row_begin = b * block_rows;
       const index rows = std::min(block_rows, n_query - row_begin);
       block.resize(rows, n_features);
       fill_block(row_begin, rows, block);
       block_fast = block.template cast<fast_scalar>();
-      squared.noalias() = fast_scalar(-2) * ref_fast * block_fast.transpose();
-      squared.colwise() += ref_norms_fast;
       query_norms = block.template cast<double>().rowwise().squaredNorm();
+      best.resize(static_cast<std::size_t>(rows));
+      candidates.resize(static_cast<std::size_t>(rows));
+      threshold.assign(static_cast<std::size_t>(rows), inf);
       for (index i = 0; i < rows; ++i) {
-        const index query_row = row_begin + i;
-        const index self = self_of(query_row);
-        const double query_norm = query_norms(i);
-        const auto column = squared.col(i);  // fast distance - |q|^2
-        // The k smallest fast distances; their exact distances bound the k-th neighbour.
-        double bound = 0.0;
-        if (k <= small_k) {
-          // one pass keeping the k smallest (value, index) in a sorted array
-          smallest.clear();
-          float worst = std::numeric_limits<float>::infinity();
-          for (index r = 0; r < n_ref; ++r) {
-            const float value = column(r);
-            if (value > worst || r == self) continue;
+        best[static_cast<std::size_t>(i)].clear();
+        candidates[static_cast<std::size_t>(i)].clear();
+      }
+      // margin (in the units of fast - |q|^2) allowed above the running k-th fast value
+      const auto margin = [&](index i, float kth) {
+        const double q = query_norms(i);
+        const double kth_distance = std::max(0.0, static_cast<double>(kth) + q);
+        return 2.0 * error_factor * (q + ref_norm_max + kth_distance) * 1.0625;
+      };
+      const auto cutoff = [&](index i, float kth) {
+        if (kth == inf) return inf;
+        return std::nextafter(static_cast<float>(static_cast<double>(kth) + margin(i, kth)), inf);
+      };
+      for (index tile_begin = 0; tile_begin < n_ref; tile_begin += tile_rows) {
+        const index tile = std::min(tile_rows, n_ref - tile_begin);
+        squared.noalias() = fast_scalar(-2) * ref_fast.middleRows(tile_begin, tile) *
+                            block_fast.transpose();
+        for (index i = 0; i < rows; ++i) {
+          const index self = self_of(row_begin + i);
+          auto& heap = best[static_cast<std::size_t>(i)];
+          auto& kept = candidates[static_cast<std::size_t>(i)];
+          float limit = threshold[static_cast<std::size_t>(i)];
+          const auto column = squared.col(i);
+          for (index t = 0; t < tile; ++t) {
+            const float value = column(t) + ref_norms_fast(tile_begin + t);
+            if (value > limit) continue;
+            const index r = tile_begin + t;
+            if (r == self) continue;
+            kept.emplace_back(value, r);
             const std::pair<float, index> item(value, r);
-            if (static_cast<index>(smallest.size()) == k) {
-              if (!(item < smallest.back())) continue;
-              smallest.pop_back();
+            if (static_cast<index>(heap.size()) < k) {
+              heap.push_back(item);
+              std::push_heap(heap.begin(), heap.end());
+              if (static_cast<index>(heap.size()) == k) limit = cutoff(i, heap.front().first);
+            } else if (item < heap.front()) {
+              std::pop_heap(heap.begin(), heap.end());
+              heap.back() = item;
+              std::push_heap(heap.begin(), heap.end());
+              limit = cutoff(i, heap.front().first);
             }
-            smallest.insert(std::upper_bound(smallest.begin(), smallest.end(), item), item);
-            if (static_cast<index>(smallest.size()) == k) worst = smallest.back().first;
           }
-          for (const auto& item : smallest) {
-            bound = std::max(bound, direct_squared_distance(block.row(i), ref.row(item.second)));
-          }
-        } else {
-          candidates.clear();
-          candidates.reserve(static_cast<std::size_t>(n_ref));
-          for (index r = 0; r < n_ref; ++r) {
-            if (r != self) candidates.emplace_back(column(r), r);
-          }
-          const auto kth = candidates.begin() + (k - 1);
-          std::nth_element(candidates.begin(), kth, candidates.end());
-          for (auto it = candidates.begin(); it != kth + 1; ++it) {
-            bound = std::max(bound, direct_squared_distance(block.row(i), ref.row(it->second)));
+          threshold[static_cast<std::size_t>(i)] = limit;
+          if (kept.size() > static_cast<std::size_t>(4 * k + 1024)) {
+            kept.erase(std::remove_if(kept.begin(), kept.end(),
+                                      [limit](const auto& c) { return c.first > limit; }),
+                       kept.end());
           }
         }
-        // Every row whose fast distance may still be <= bound is rechecked exactly: the fast
-        // value of row r is within error_factor * (|q|^2 + |r|^2 + bound) of the truth.
-        const double base = bound * (1.0 + error_factor) + error_factor * query_norm;
-        const float cutoff_max = std::nextafter(
-            static_cast<float>(base - query_norm + error_factor * ref_norm_max),
-            std::numeric_limits<float>::infinity());
+      }
+      for (index i = 0; i < rows; ++i) {
+        const index query_row = row_begin + i;
+        const float limit = threshold[static_cast<std::size_t>(i)];
         exact.clear();
-        for (index r = 0; r < n_ref; ++r) {
-          const float value = column(r);
-          if (value > cutoff_max || r == self) continue;
-          if (static_cast<double>(value) + query_norm <= base + error_factor * ref_norms(r)) {
-            exact.emplace_back(direct_squared_distance(block.row(i), ref.row(r)), r);
-          }
+        for (const auto& candidate : candidates[static_cast<std::size_t>(i)]) {
+          if (candidate.first > limit) continue;
+          exact.emplace_back(direct_squared_distance(block.row(i), ref_rows.row(candidate.second)),
+                             candidate.second);
         }
         std::partial_sort(exact.begin(), exact.begin() + k, exact.end());
         for (index j = 0; j < k; ++j) {
@@ -262,9 +287,7 @@ kneighbors_result<typename QueryDerived::Scalar> kneighbors(
   const bool exclude = options.exclude_self;
   return detail::kneighbors_packed<Scalar>(
       ref, query.rows(), k, options,
-      [&](index first, index rows, matrix<Scalar>& block) {
-        block = query.middleRows(first, rows);
-      },
+      [&](index first, index rows, auto& block) { block = query.middleRows(first, rows); },
       [exclude](index row) { return exclude ? row : index{-1}; });
 }
 
@@ -288,7 +311,7 @@ kneighbors_result<typename ReferenceDerived::Scalar> kneighbors_of_rows(
   const matrix<Scalar> ref = reference;
   return detail::kneighbors_packed<Scalar>(
       ref, static_cast<index>(rows.size()), k, options,
-      [&](index first, index count, matrix<Scalar>& block) {
+      [&](index first, index count, auto& block) {
         for (index i = 0; i < count; ++i) {
           block.row(i) = ref.row(rows[static_cast<std::size_t>(first + i)]);
         }

@@ -54,7 +54,7 @@ except ImportError:  # pragma: no cover - scikit-learn is installed with the tes
             return f"{type(self).__name__}({args})"
 
 
-__all__ = ["BaseSampler", "kneighbors"]
+__all__ = ["BaseSampler", "kneighbors", "neighbors_within_class"]
 
 _SAMPLING_TYPES = ("over-sampling", "under-sampling", "clean-sampling")
 
@@ -68,10 +68,10 @@ def kneighbors(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Exact k nearest neighbours (Euclidean), ties broken by the smaller index.
 
-    The squared distances are computed blockwise with Eigen (``|a|^2 + |b|^2 - 2ab`` over
-    blocks of query rows, at most 16 MiB of buffer per thread, never an n x n matrix), the
-    candidates are rechecked with directly computed distances, and neighbours at the same
-    distance come in increasing index order. The result does not depend on ``n_threads``.
+    Candidate distances are computed blockwise with Eigen (float32 ``|a|^2 + |b|^2 - 2ab``
+    over blocks of query rows and tiles of reference rows, at most 1 MiB of buffer per
+    thread, never an n x n matrix), the candidates' distances are then computed directly in
+    double precision, and neighbours at the same distance come in increasing index order. The result does not depend on ``n_threads``.
 
     Parameters
     ----------
@@ -120,6 +120,26 @@ def kneighbors(
             f"query has {query_array.shape[1]} columns but X has {reference.shape[1]}"
         )
     return _core.kneighbors(reference, query_array, n_neighbors, False, threads)
+
+
+def neighbors_within_class(
+    class_size: int, requested: int, class_name: str, *, shrink: bool = False,
+    parameter: str = "k_neighbors",
+) -> int:
+    """Neighbours to use inside a class of ``class_size`` samples when ``requested`` are
+    asked (a sample is not its own neighbour, so a class needs ``requested + 1``). Too small
+    a class raises ValueError naming the class and its count, unless ``shrink`` asks for
+    ``class_size - 1`` instead (a class of one sample always raises). For the samplers that
+    search neighbours within a class (the SMOTE family).
+
+    >>> neighbors_within_class(10, 5, "'cat'")
+    5
+    >>> neighbors_within_class(4, 5, "'cat'", shrink=True)
+    3
+    """
+    return _core.neighbors_within_class(
+        int(class_size), _check_int(requested, parameter, 1), class_name, bool(shrink), parameter
+    )
 
 
 def _check_int(value: Any, name: str, low: int) -> int:

@@ -135,7 +135,7 @@ TEST_CASE("kneighbors does not depend on the thread count, and views strided inp
 TEST_CASE("kneighbors buffer is bounded by the block size, not n x n") {
   imbalance::kneighbors_options options;
   CHECK(imbalance::kneighbors_buffer_bytes<double>(100000, options) <= options.block_bytes);
-  CHECK(imbalance::kneighbors_buffer_bytes<double>(100, options) == 1024 * 100 * sizeof(float));
+  CHECK(imbalance::kneighbors_buffer_bytes<double>(100, options) == 256 * 100 * sizeof(float));
 }
 
 TEST_CASE("kneighbors bad input") {
@@ -172,4 +172,17 @@ TEST_CASE_TEMPLATE("kneighbors_of_rows equals the full search restricted to thos
   }
   CHECK_THROWS_AS(imbalance::kneighbors_of_rows(reference, std::vector<Index>{200}, 2),
                   shiftguard::invalid_argument);
+}
+
+TEST_CASE("kneighbors with k = every available row sorts them all") {
+  const auto x = neighbor_test_data<double>(40, 2, 8, 3);  // duplicates
+  imbalance::index_matrix expected_indices;
+  matrix<double> expected_distances;
+  imbalance::kneighbors_options options;
+  options.exclude_self = true;
+  brute_force<double>(x, x, 39, true, expected_indices, expected_distances);
+  CHECK(imbalance::kneighbors(x, x, 39, options).indices == expected_indices);
+  const auto query = neighbor_test_data<double>(5, 2, 9, 3);
+  brute_force<double>(query, x, 40, false, expected_indices, expected_distances);
+  CHECK(imbalance::kneighbors(query, x, 40).indices == expected_indices);
 }
