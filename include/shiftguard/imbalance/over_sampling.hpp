@@ -7,8 +7,8 @@
 // Every synthetic sample lies on the segment between a sample of the class being
 // over-sampled (its "seed") and one of the seed's k nearest neighbours:
 //     x_new = x_seed + gap * (x_neighbor - x_seed),  gap in [0, 1).
-// Neighbours are exact (brute force, blocked squared distances in double, ties broken by the
-// lower row index). Classes are processed in increasing label order; the synthetic samples of
+// Neighbours are exact (imbalance::kneighbors from neighbors.hpp: Euclidean, ties broken by
+// the lower row index). Classes are processed in increasing label order; the synthetic samples of
 // one class follow those of the previous one.
 //
 // Determinism. Synthetic sample j of the c-th class to over-sample draws its random numbers
@@ -32,6 +32,7 @@
 #include "shiftguard/core/errors.hpp"
 #include "shiftguard/core/parallel.hpp"
 #include "shiftguard/core/types.hpp"
+#include "shiftguard/imbalance/neighbors.hpp"
 
 namespace shiftguard::imbalance {
 
@@ -173,87 +174,50 @@ struct top_k {
   std::vector<index> row;
 };
 
-inline constexpr index query_block = 64;
-inline constexpr index reference_block = 2048;
-
 /// Exact k nearest neighbours of rows `queries` of x among rows `references` of x, a query
 /// never being its own neighbour (its duplicates can be). Returns rows of x, nearest first
-/// (n_queries x k), ordered by (exact squared distance, row): the same neighbours, in the
-/// same order, as imbalance::kneighbors (neighbors.hpp). Fast distances |q|^2 + |r|^2 - 2 q.r
-/// come from a GEMM per (64 queries x 2048 references) block in double, so memory stays
-/// bounded; they only reject rows that cannot enter the current k best (allowing for their
-/// rounding error), and every other row gets its distance computed directly, feature by
-/// feature in double. This streaming selection avoids keeping all n_references candidates
-/// per query. Each query block writes its own rows: the answer does not depend on the
-/// thread count.
+/// (n_queries x k), ordered by (distance, row): imbalance::kneighbors (neighbors.hpp) on the
+/// gathered rows; for queries inside a larger reference set it asks k + 1 and drops the
+/// query itself. The result does not depend on the thread count.
 template <class Derived>
 row_matrix<index> nearest_rows(const Eigen::MatrixBase<Derived>& x,
                                const std::vector<index>& queries,
                                const std::vector<index>& references, index k, int n_threads) {
-  const index n_queries = static_cast<index>(queries.size());
-  const index n_references = static_cast<index>(references.size());
-  const index n_features = x.cols();
+  using Scalar = typename Derived::Scalar;
+  const auto n_queries = static_cast<index>(queries.size());
+  const auto n_references = static_cast<index>(references.size());
   row_matrix<index> result(n_queries, k);
   if (n_queries == 0 || k == 0) return result;
-  matrix<double> reference_data(n_references, n_features);
-  for (index r = 0; r < n_references; ++r) {
-    reference_data.row(r) = x.row(references[static_cast<std::size_t>(r)]).template cast<double>();
-  }
-  const vector<double> reference_norms = reference_data.rowwise().squaredNorm();
-  const double reference_norm_max = n_references > 0 ? reference_norms.maxCoeff() : 0.0;
-  // Bound of the rounding error of |q|^2 + |r|^2 - 2 q.r relative to the sizes involved.
-  const double error_factor =
-      4.0 * (static_cast<double>(n_features) + 4.0) * std::numeric_limits<double>::epsilon();
-  const index n_blocks = (n_queries + query_block - 1) / query_block;
-  parallel_for_ranges(n_blocks, n_threads, 1, [&](index block_begin, index block_end) {
-    matrix<double> query_data;
-    matrix<double> products;
-    std::vector<top_k> best;
-    for (index block = block_begin; block < block_end; ++block) {
-      const index first = block * query_block;
-      const index count = std::min(query_block, n_queries - first);
-      query_data.resize(count, n_features);
-      for (index q = 0; q < count; ++q) {
-        query_data.row(q) =
-            x.row(queries[static_cast<std::size_t>(first + q)]).template cast<double>();
-      }
-      const vector<double> query_norms = query_data.rowwise().squaredNorm();
-      best.assign(static_cast<std::size_t>(count), top_k(k));
-      for (index ref_first = 0; ref_first < n_references; ref_first += reference_block) {
-        const index ref_count = std::min(reference_block, n_references - ref_first);
-        // ref_count x count, column-major: the distances of one query are contiguous.
-        products.noalias() =
-            reference_data.middleRows(ref_first, ref_count) * query_data.transpose();
-        for (index q = 0; q < count; ++q) {
-          const index query_row = queries[static_cast<std::size_t>(first + q)];
-          auto& heap = best[static_cast<std::size_t>(q)];
-          const double* column = products.data() + q * ref_count;
-          const double* norms = reference_norms.data() + ref_first;
-          const double query_norm = query_norms(q);
-          for (index r = 0; r < ref_count; ++r) {
-            // The fast distance only rejects: a row whose fast distance exceeds the current
-            // k-th exact distance by more than its rounding error cannot enter.
-            const double fast = query_norm + norms[r] - 2.0 * column[r];
-            const double worst = heap.distance.back();
-            if (fast > worst + error_factor * (query_norm + reference_norm_max + worst)) continue;
-            const index reference_row = references[static_cast<std::size_t>(ref_first + r)];
-            if (reference_row == query_row) continue;
-            double exact = 0.0;
-            for (index c = 0; c < n_features; ++c) {
-              const double difference = query_data(q, c) - reference_data(ref_first + r, c);
-              exact += difference * difference;
-            }
-            heap.offer(exact, reference_row);
-          }
-        }
-      }
-      for (index q = 0; q < count; ++q) {
-        for (index j = 0; j < k; ++j) {
-          result(first + q, j) = best[static_cast<std::size_t>(q)].row[static_cast<std::size_t>(j)];
-        }
+  const auto gather = [&](const std::vector<index>& rows) {
+    matrix<Scalar> out(static_cast<index>(rows.size()), x.cols());
+    for (std::size_t r = 0; r < rows.size(); ++r) out.row(static_cast<index>(r)) = x.row(rows[r]);
+    return out;
+  };
+  kneighbors_options options;
+  options.n_threads = n_threads;
+  const matrix<Scalar> query_data = gather(queries);
+  if (queries == references) {
+    options.exclude_self = true;
+    const auto found = kneighbors(query_data, query_data, k, options);
+    for (index q = 0; q < n_queries; ++q) {
+      for (index j = 0; j < k; ++j) {
+        result(q, j) = references[static_cast<std::size_t>(found.indices(q, j))];
       }
     }
-  });
+    return result;
+  }
+  const bool all_rows = n_references == x.rows();  // references are 0..n-1 in order
+  const index asked = std::min(k + 1, n_references);
+  const auto found = all_rows ? kneighbors(query_data, x, asked, options)
+                              : kneighbors(query_data, gather(references), asked, options);
+  for (index q = 0; q < n_queries; ++q) {
+    index written = 0;
+    for (index j = 0; j < asked && written < k; ++j) {
+      const index row = references[static_cast<std::size_t>(found.indices(q, j))];
+      if (row == queries[static_cast<std::size_t>(q)]) continue;
+      result(q, written++) = row;
+    }
+  }
   return result;
 }
 
