@@ -16,6 +16,7 @@ Usage::
 
     python benchmarks/bench_imbalance_smote.py             # full run
     python benchmarks/bench_imbalance_smote.py --quick     # 20,000 rows, 1 repeat
+    python benchmarks/bench_imbalance_smote.py --skip-combine   # over-samplers only
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ def main() -> None:
     parser.add_argument("--features", type=int, default=20)
     parser.add_argument("--combine-rows", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--skip-combine", action="store_true", help="only the over-samplers")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
     if args.quick:
@@ -92,7 +94,7 @@ def main() -> None:
         ("ADASYN", sg.ADASYN, imb_over.ADASYN, {}),
     ]
     combos = []
-    if hasattr(sg, "SMOTETomek"):
+    if hasattr(sg, "SMOTETomek") and not args.skip_combine:
         combos = [
             ("SMOTETomek", sg.SMOTETomek, imb_combine.SMOTETomek, {}),
             ("SMOTEENN", sg.SMOTEENN, imb_combine.SMOTEENN, {}),
