@@ -30,9 +30,8 @@ import time
 import warnings
 
 import numpy as np
-from _machine import cpu_model
-
 import shiftguard
+from _machine import cpu_model
 from shiftguard import imbalance as sg
 
 SEED = 20261123
@@ -110,11 +109,16 @@ def main() -> None:
         print(header)
         for name, ours, theirs, extra in table:
             ours_time, ours_out = timed(
-                lambda: ours(random_state=0, **threads(ours), **extra).fit_resample(X, y),
+                lambda ours=ours, extra=extra: ours(
+                    random_state=0, **threads(ours), **extra
+                ).fit_resample(X, y),
                 args.repeat,
             )
             theirs_time, theirs_out = timed(
-                lambda: theirs(random_state=0, **extra).fit_resample(X, y), args.repeat
+                lambda theirs=theirs, extra=extra: theirs(random_state=0, **extra).fit_resample(
+                    X, y
+                ),
+                args.repeat,
             )
             same = len(ours_out[1]) == len(theirs_out[1])
             print(

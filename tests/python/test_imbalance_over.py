@@ -17,9 +17,8 @@ import pytest
 
 imblearn = pytest.importorskip("imblearn")
 from imblearn import over_sampling as imb_over  # noqa: E402
-from sklearn.neighbors import NearestNeighbors  # noqa: E402
-
 from shiftguard.imbalance import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE  # noqa: E402
+from sklearn.neighbors import NearestNeighbors  # noqa: E402
 
 TOL = 1e-9
 
@@ -336,7 +335,8 @@ def test_small_class_error_names_class_and_count(cls):
     X, y = blobs((50, 4), n_features=2, seed=17)
     labels = np.where(y == 1, "rare", "common")
     parameter = "n_neighbors" if cls is ADASYN else "k_neighbors"
-    with pytest.raises(ValueError, match=rf"class 'rare' has 4 samples, fewer than {parameter} \+ 1 = 6"):
+    message = rf"class 'rare' has 4 samples, fewer than {parameter} \+ 1 = 6"
+    with pytest.raises(ValueError, match=message):
         cls(random_state=0).fit_resample(X, labels)
 
 
@@ -415,7 +415,6 @@ def test_imblearn_estimator_checks(estimator, check):
 def _combine_cases():
     from imblearn.under_sampling import EditedNearestNeighbours as ImbENN
     from imblearn.under_sampling import TomekLinks as ImbTomek
-
     from shiftguard.imbalance import SMOTEENN, SMOTETomek
 
     return [

@@ -53,7 +53,8 @@ def _seed_from(random_state: Any) -> int:
     if isinstance(random_state, bool):
         raise TypeError("random_state must be an int, a RandomState or None, got bool")
     if random_state is None:
-        return int(np.random.randint(np.iinfo(np.int32).max))
+        # NumPy's global RandomState, as scikit-learn's check_random_state(None).
+        return int(np.random.randint(np.iinfo(np.int32).max))  # noqa: NPY002
     if isinstance(random_state, Integral):
         if random_state < 0 or random_state >= 2**64:
             raise ValueError(f"random_state must be in [0, 2**64), got {random_state}")
@@ -157,7 +158,9 @@ class _BaseSMOTE(BaseSampler):
         """Original rows first and unchanged, then the synthetic ones (imbalanced-learn's
         order); k actually used per class."""
         classes = problem.classes
-        self.k_neighbors_used_ = {classes[code]: int(k) for code, k in dict(result["k_used"]).items()}
+        self.k_neighbors_used_ = {
+            classes[code]: int(k) for code, k in dict(result["k_used"]).items()
+        }
         X_res = np.concatenate([problem.X, result["x"]])
         y_res = np.concatenate([problem.y, result["y"]])
         return X_res, y_res, None
