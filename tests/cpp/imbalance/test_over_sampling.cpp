@@ -131,7 +131,7 @@ TEST_CASE("smote: same bits for 1 and 2 threads, different for another seed") {
   CHECK(!(a.x == c.x));
 }
 
-TEST_CASE("smote: gaps are uniform on [0, 1) and pairs uniform (seeded simulation)") {
+TEST_CASE("smote: gaps uniform between 0 and 1, pairs uniform (seeded simulation)") {
   const auto data = blobs(100, 20, 2, 13);
   imbalance::over_sampling_options options;
   options.seed = 21;
@@ -148,7 +148,7 @@ TEST_CASE("smote: gaps are uniform on [0, 1) and pairs uniform (seeded simulatio
   for (const Index r : rows_of(data.y, 1)) CHECK(std::abs(per_seed[static_cast<std::size_t>(r)] - 1000) < 190);
 }
 
-TEST_CASE("smote: several classes in label order; zero targets skipped") {
+TEST_CASE("smote: several classes in label order, zero targets skipped") {
   auto data = blobs(120, 30, 2, 17);
   for (Index i = 120; i < 135; ++i) data.y(i) = 7;  // classes 0 (120), 1 (15), 7 (15)
   const auto s = imbalance::smote(data.x, data.y, {{0, 0}, {1, 10}, {7, 4}});
@@ -189,7 +189,7 @@ TEST_CASE("smote: bad input names the argument and the value") {
   CHECK_THROWS_AS(imbalance::smote(data.x, data.y.head(10), {{1, 10}}), shiftguard::shape_error);
 }
 
-TEST_CASE("borderline_smote: seeds are exactly the danger samples; kinds 1 and 2") {
+TEST_CASE("borderline_smote: seeds are exactly the danger samples, kinds 1 and 2") {
   const auto data = blobs(300, 40, 2, 23);
   const auto minority = rows_of(data.y, 1);
   const auto everyone = all_rows(data.x.rows());
