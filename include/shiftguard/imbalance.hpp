@@ -5,3 +5,8 @@
 
 #include "shiftguard/imbalance/covariate_shift.hpp"
 #include "shiftguard/imbalance/label_shift.hpp"
+#include "shiftguard/imbalance/neighbors.hpp"
+#include "shiftguard/imbalance/sampling.hpp"
+#include "shiftguard/imbalance/numpy_random.hpp"
+#include "shiftguard/imbalance/under_sampling.hpp"
+#include "shiftguard/imbalance/over_sampling.hpp"

@@ -607,3 +607,98 @@ def postprocess_weights(
     normalize: bool = True,
 ) -> dict[str, Any]: ...
 def effective_sample_size(weights: npt.NDArray[np.float64]) -> float: ...
+# imbalance: neighbours, sampling_strategy and the deterministic samplers
+def kneighbors(
+    reference: npt.NDArray[np.floating[Any]],
+    query: npt.NDArray[np.floating[Any]] | None,
+    k: int,
+    exclude_self: bool,
+    n_threads: int = 0,
+    block_bytes: int = 0,
+) -> tuple[npt.NDArray[np.floating[Any]], npt.NDArray[np.int64]]: ...
+def kneighbors_buffer_bytes(n_ref: int, block_bytes: int = 0, single: bool = False) -> int: ...
+def resolve_sampling_strategy(
+    strategy: str | float | dict[int, int] | list[int],
+    class_counts: list[int],
+    sampling_type: str,
+    class_names: list[str],
+) -> dict[int, int]: ...
+def neighbors_within_class(
+    class_size: int, requested: int, class_name: str, shrink: bool, parameter: str = "k_neighbors"
+) -> int: ...
+def random_under_sampling(
+    y: npt.NDArray[np.int64],
+    strategy: dict[int, int],
+    key: npt.NDArray[np.uint32],
+    position: int,
+    replacement: bool,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32], int]: ...
+def random_over_sampling(
+    y: npt.NDArray[np.int64],
+    strategy: dict[int, int],
+    key: npt.NDArray[np.uint32],
+    position: int,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32], int]: ...
+def tomek_links(
+    x: npt.NDArray[np.floating[Any]],
+    y: npt.NDArray[np.int64],
+    strategy: dict[int, int],
+    n_threads: int = 0,
+) -> npt.NDArray[np.int64]: ...
+def edited_nearest_neighbours(
+    x: npt.NDArray[np.floating[Any]],
+    y: npt.NDArray[np.int64],
+    strategy: dict[int, int],
+    n_neighbors: int,
+    kind_sel: str,
+    n_threads: int = 0,
+) -> npt.NDArray[np.int64]: ...
+def near_miss(
+    x: npt.NDArray[np.floating[Any]],
+    y: npt.NDArray[np.int64],
+    strategy: dict[int, int],
+    version: int,
+    n_neighbors: int,
+    n_neighbors_ver3: int,
+    n_threads: int = 0,
+) -> tuple[npt.NDArray[np.int64], list[int]]: ...
+# SMOTE family (python/src/bind_imbalance_smote.cpp)
+def smote(
+    x: npt.NDArray[np.floating[Any]],
+    y: npt.NDArray[np.int64],
+    targets: dict[int, int],
+    k_neighbors: int = 5,
+    seed: int = 0,
+    n_threads: int = 0,
+    adapt_k_neighbors: bool = False,
+) -> dict[str, Any]: ...
+def borderline_smote(
+    x: npt.NDArray[np.floating[Any]],
+    y: npt.NDArray[np.int64],
+    targets: dict[int, int],
+    k_neighbors: int = 5,
+    m_neighbors: int = 10,
+    kind: str = "borderline-1",
+    seed: int = 0,
+    n_threads: int = 0,
+    adapt_k_neighbors: bool = False,
+) -> dict[str, Any]: ...
+def adasyn(
+    x: npt.NDArray[np.floating[Any]],
+    y: npt.NDArray[np.int64],
+    targets: dict[int, int],
+    n_neighbors: int = 5,
+    seed: int = 0,
+    n_threads: int = 0,
+    adapt_k_neighbors: bool = False,
+) -> dict[str, Any]: ...
+def smote_nc(
+    continuous: npt.NDArray[np.floating[Any]],
+    categorical: npt.NDArray[np.int64],
+    y: npt.NDArray[np.int64],
+    targets: dict[int, int],
+    k_neighbors: int = 5,
+    seed: int = 0,
+    n_threads: int = 0,
+    adapt_k_neighbors: bool = False,
+) -> dict[str, Any]: ...

@@ -21,6 +21,8 @@ void bind_reduce(py::module_& module);
 void bind_multivariate(py::module_& module);
 void bind_tabular(py::module_& module);
 void bind_imbalance_shift(py::module_& module);
+void bind_imbalance_resample(py::module_& module);
+void bind_imbalance_smote(py::module_& module);
 }
 
 PYBIND11_MODULE(_core, module) {
@@ -46,4 +48,6 @@ PYBIND11_MODULE(_core, module) {
   shiftguard::python::bind_multivariate(module);
   shiftguard::python::bind_tabular(module);
   shiftguard::python::bind_imbalance_shift(module);
+  shiftguard::python::bind_imbalance_resample(module);
+  shiftguard::python::bind_imbalance_smote(module);
 }

@@ -52,6 +52,10 @@ def test_python_examples_run(code, tmp_path, monkeypatch):
         "shiftguard.imbalance._covariate_shift",
         "shiftguard.datasets",
         "shiftguard.cli",
+        "shiftguard.imbalance._base",
+        "shiftguard.imbalance._under",
+        "shiftguard.imbalance._over",
+        "shiftguard.imbalance._combine",
     ],
 )
 def test_docstring_examples(module):

@@ -8,6 +8,8 @@ in the C++ core (``include/shiftguard/imbalance/``).
 
 from __future__ import annotations
 
+from ._base import BaseSampler, kneighbors
+
 __all__: list[str] = []
 
 from ._covariate_shift import (  # noqa: E402
@@ -33,3 +35,25 @@ __all__ += [
     "estimate_label_shift",
     "label_shift_weights",
 ]
+__all__ += ["BaseSampler", "kneighbors"]
+
+from ._under import (  # noqa: E402
+    EditedNearestNeighbours,
+    NearMiss,
+    RandomOverSampler,
+    RandomUnderSampler,
+    TomekLinks,
+)
+
+__all__ += [
+    "EditedNearestNeighbours",
+    "NearMiss",
+    "RandomOverSampler",
+    "RandomUnderSampler",
+    "TomekLinks",
+]
+
+from ._over import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE  # noqa: E402
+from ._combine import SMOTEENN, SMOTETomek  # noqa: E402
+
+__all__ += ["SMOTE", "BorderlineSMOTE", "ADASYN", "SMOTENC", "SMOTETomek", "SMOTEENN"]
