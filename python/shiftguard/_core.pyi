@@ -524,3 +524,63 @@ class _TabularDetector:
 
 class TabularDetectorFloat64(_TabularDetector): ...
 class TabularDetectorFloat32(_TabularDetector): ...
+
+# imbalance: class/sample weights, logit adjustment and metrics (bind_imbalance_weights.cpp)
+def imbalance_class_weight(
+    y: npt.NDArray[np.int64],
+    n_classes: int,
+    method: str = "balanced",
+    beta: float = 0.999,
+    normalize: str = "none",
+    sample_weight: npt.NDArray[np.float64] | None = None,
+) -> npt.NDArray[np.float64]: ...
+def imbalance_normalize_class_weight(
+    class_weight: npt.NDArray[np.float64],
+    y: npt.NDArray[np.int64],
+    sample_weight: npt.NDArray[np.float64] | None = None,
+    normalize: str = "none",
+) -> npt.NDArray[np.float64]: ...
+def imbalance_sample_weight(
+    y: npt.NDArray[np.int64],
+    class_weight: npt.NDArray[np.float64],
+    sample_weight: npt.NDArray[np.float64] | None = None,
+    normalize: str = "none",
+) -> npt.NDArray[np.float64]: ...
+def imbalance_logit_adjustment(
+    priors: npt.NDArray[np.float64], tau: float = 1.0
+) -> npt.NDArray[np.float64]: ...
+def imbalance_confusion_matrix(
+    y_true: npt.NDArray[np.int64],
+    y_pred: npt.NDArray[np.int64],
+    n_classes: int,
+    sample_weight: npt.NDArray[np.float64] | None = None,
+) -> npt.NDArray[np.float64]: ...
+def imbalance_precision_recall_fscore(
+    confusion: npt.NDArray[np.float64],
+    selected: list[int],
+    beta: float = 1.0,
+    average: str = "none",
+    zero_division: float = 0.0,
+) -> dict[str, Any]: ...
+def imbalance_balanced_accuracy(
+    confusion: npt.NDArray[np.float64], adjusted: bool = False
+) -> tuple[float, int]: ...
+def imbalance_matthews_corrcoef(confusion: npt.NDArray[np.float64]) -> float: ...
+def imbalance_geometric_mean(
+    confusion: npt.NDArray[np.float64], correction: float = 0.0, selected: list[int] = ...
+) -> float: ...
+def imbalance_ranking_binary(
+    metric: str,
+    y_true: npt.NDArray[np.int64],
+    positive: int,
+    y_score: npt.NDArray[np.floating[Any]],
+    sample_weight: npt.NDArray[np.float64] | None = None,
+) -> float: ...
+def imbalance_ranking_ovr(
+    metric: str,
+    y_true: npt.NDArray[np.int64],
+    y_score: npt.NDArray[np.floating[Any]],
+    average: str = "macro",
+    sample_weight: npt.NDArray[np.float64] | None = None,
+    n_threads: int = 0,
+) -> tuple[npt.NDArray[np.float64], float]: ...

@@ -459,21 +459,32 @@ inline precision_recall_fscore_result precision_recall_fscore(
 
 /// Geometric mean of the per-class recalls (imbalanced-learn's geometric_mean_score with
 /// average='multiclass'): recalls equal to 0 (including classes without true samples) are
-/// replaced by `correction`; the result is exp(mean(log(recall))).
-inline double geometric_mean_score(const matrix<double>& confusion, double correction = 0.0) {
+/// replaced by `correction`; the result is exp(mean(log(recall))) over the classes
+/// `selected` (codes into the confusion matrix; empty = all).
+inline double geometric_mean_score(const matrix<double>& confusion, double correction = 0.0,
+                                   const std::vector<index>& selected = {}) {
   if (!std::isfinite(correction) || correction < 0) {
     throw invalid_argument("correction must be a finite number >= 0, got " +
                            detail::number_text(correction));
   }
+  std::vector<index> classes = selected;
+  if (classes.empty()) {
+    classes.resize(static_cast<std::size_t>(confusion.rows()));
+    std::iota(classes.begin(), classes.end(), index{0});
+  }
   double log_sum = 0;
-  for (index c = 0; c < confusion.rows(); ++c) {
+  for (index c : classes) {
+    if (c < 0 || c >= confusion.rows()) {
+      throw invalid_argument("selected class code " + std::to_string(c) + " is outside [0, " +
+                             std::to_string(confusion.rows()) + ")");
+    }
     const double actual = confusion.row(c).sum();
     double recall = actual > 0 ? confusion(c, c) / actual : 0.0;
     if (recall == 0) recall = correction;
     if (recall == 0) return 0.0;
     log_sum += std::log(recall);
   }
-  return std::exp(log_sum / static_cast<double>(confusion.rows()));
+  return std::exp(log_sum / static_cast<double>(classes.size()));
 }
 
 // ------------------------------------------------------------------------ ranking metrics

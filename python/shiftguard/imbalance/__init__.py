@@ -9,3 +9,35 @@ in the C++ core (``include/shiftguard/imbalance/``).
 from __future__ import annotations
 
 __all__: list[str] = []
+
+from ._metrics import (  # noqa: E402
+    ImbalanceReport,
+    UndefinedMetricWarning,
+    average_precision_score,
+    balanced_accuracy_score,
+    confusion_matrix,
+    f1_score,
+    geometric_mean_score,
+    imbalance_report,
+    matthews_corrcoef,
+    precision_recall_fscore_support,
+    roc_auc_score,
+)
+from ._weights import compute_class_weight, compute_sample_weight, logit_adjustment  # noqa: E402
+
+__all__ += [
+    "ImbalanceReport",
+    "UndefinedMetricWarning",
+    "average_precision_score",
+    "balanced_accuracy_score",
+    "compute_class_weight",
+    "compute_sample_weight",
+    "confusion_matrix",
+    "f1_score",
+    "geometric_mean_score",
+    "imbalance_report",
+    "logit_adjustment",
+    "matthews_corrcoef",
+    "precision_recall_fscore_support",
+    "roc_auc_score",
+]
