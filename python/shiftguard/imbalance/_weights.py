@@ -120,6 +120,17 @@ def _encode(
     """Codes of ``labels`` in the sorted ``classes`` (int64). Labels outside ``classes`` raise
     ValueError, or get code -1 when ``allow_missing``."""
     if (
+        labels.dtype == np.int64
+        and classes.dtype.kind in "iu"
+        and classes.size
+        and classes[0] == 0
+        and classes[-1] == classes.size - 1
+        and labels.min() >= 0
+        and labels.max() < classes.size
+    ):
+        # Labels already are the codes 0..K-1: no copy.
+        return labels
+    if (
         labels.dtype.kind in "iu"
         and classes.dtype.kind in "iu"
         and classes.size
