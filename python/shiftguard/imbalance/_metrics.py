@@ -548,7 +548,7 @@ def roc_auc_score(
     y_true = _as_labels(y_true, "y_true")
     scores = _as_scores(y_score, y_true.size)
     weights = _as_sample_weight(sample_weight, y_true.size)
-    classes = np.unique(y_true)
+    classes = _unique_union(y_true)
     if classes.size <= 2 and scores.ndim == 1:
         if classes.size < 2:
             _warn("Only one class is present in y_true. ROC AUC score is not defined in that "
@@ -615,7 +615,7 @@ def average_precision_score(
     y_true = _as_labels(y_true, "y_true")
     scores = _as_scores(y_score, y_true.size)
     weights = _as_sample_weight(sample_weight, y_true.size)
-    classes = np.unique(y_true)
+    classes = _unique_union(y_true)
     if classes.size <= 2 and scores.ndim == 1:
         if classes.size == 2 and pos_label not in classes.tolist():
             raise ValueError(
