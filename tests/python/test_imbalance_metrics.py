@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import LONG
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from imblearn.metrics import geometric_mean_score as imb_gmean
@@ -47,7 +48,7 @@ def random_case(seed):
     return y_true, y_pred, proba, weights
 
 
-SEEDS = range(40)
+SEEDS = range(400 if LONG else 40)  # SHIFTGUARD_LONG_TESTS=1: 400 random cases
 
 
 @pytest.mark.parametrize("seed", SEEDS)
