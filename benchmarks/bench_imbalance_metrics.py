@@ -28,12 +28,11 @@ import time
 from typing import Any, Callable
 
 import numpy as np
+import shiftguard
 import sklearn
 from _machine import cpu_model
-from sklearn import metrics as sk
-
-import shiftguard
 from shiftguard import imbalance as sg
+from sklearn import metrics as sk
 
 SEED = 20261123
 

@@ -11,9 +11,8 @@ from conftest import LONG
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from imblearn.metrics import geometric_mean_score as imb_gmean
-from sklearn import metrics as sk
-
 from shiftguard import imbalance as sg
+from sklearn import metrics as sk
 
 TOL = dict(rtol=1e-12, atol=1e-12)  # numpy.testing
 APPROX = dict(rel=1e-12, abs=1e-12)  # pytest.approx

@@ -5,10 +5,9 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from shiftguard.imbalance import compute_class_weight, compute_sample_weight, logit_adjustment
 from sklearn.utils.class_weight import compute_class_weight as sk_class_weight
 from sklearn.utils.class_weight import compute_sample_weight as sk_sample_weight
-
-from shiftguard.imbalance import compute_class_weight, compute_sample_weight, logit_adjustment
 
 
 def skewed_labels(rng, n, n_classes):
@@ -42,7 +41,8 @@ def test_balanced_and_dict_match_scikit_learn(seed):
             sk_sample_weight("balanced", labels),
             rtol=1e-12,
         )
-        mapping = {label: float(w) for label, w in zip(classes[:-1], rng.uniform(0.5, 4, n_classes))}
+        drawn = rng.uniform(0.5, 4, n_classes)
+        mapping = {label: float(w) for label, w in zip(classes[:-1], drawn)}
         np.testing.assert_allclose(
             compute_sample_weight(mapping, labels), sk_sample_weight(mapping, labels), rtol=1e-12
         )
@@ -104,7 +104,9 @@ def test_sqrt_and_effective_formulas_and_normalisations():
     )
     per_sample = compute_sample_weight("sqrt", y, normalize="mean_sample")
     assert per_sample.mean() == pytest.approx(1.0, rel=1e-12)
-    np.testing.assert_allclose(per_sample / per_sample[0], np.sqrt(balanced)[y] / np.sqrt(balanced)[y[0]])
+    np.testing.assert_allclose(
+        per_sample / per_sample[0], np.sqrt(balanced)[y] / np.sqrt(balanced)[y[0]]
+    )
 
 
 def test_sample_weight_multiplies():

@@ -139,7 +139,9 @@ def confusion_matrix(
            [0, 2]])
     """
     if normalize not in (None, "true", "pred", "all"):
-        raise ValueError(f"normalize must be one of 'true', 'pred', 'all' or None, got {normalize!r}")
+        raise ValueError(
+            f"normalize must be one of 'true', 'pred', 'all' or None, got {normalize!r}"
+        )
     y_true, y_pred, classes, true_codes, pred_codes, weights, given = _pair(
         y_true, y_pred, sample_weight, labels
     )

@@ -184,7 +184,8 @@ def _as_sample_weight(sample_weight: Any, n: int, name: str = "sample_weight") -
     bad = np.flatnonzero(~np.isfinite(array) | (array < 0))
     if bad.size:
         raise ValueError(
-            f"{name} must hold finite non-negative weights, got {float(array[bad[0]])} at index {bad[0]}"
+            f"{name} must hold finite non-negative weights, got {float(array[bad[0]])} "
+            f"at index {bad[0]}"
         )
     return array
 
