@@ -342,3 +342,22 @@ def test_bad_input(call, error, fragment):
     with pytest.raises(error) as info:
         call()
     assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize("average", [None, "macro", "weighted", "micro"])
+def test_labels_absent_from_the_data_match_scikit_learn(average):
+    y_true = np.array([0, 0, 1, 1, 1, 2])
+    y_pred = np.array([0, 1, 1, 1, 2, 2])
+    for labels in ([0, 1, 5], [5], [2, 0]):
+        ours, our_warnings = quietly(sg.precision_recall_fscore_support, y_true, y_pred,
+                                     labels=labels, average=average)
+        theirs, their_warnings = quietly(sk.precision_recall_fscore_support, y_true, y_pred,
+                                         labels=labels, average=average)
+        for a, b in zip(ours, theirs):
+            if b is None:
+                assert a is None
+            else:
+                np.testing.assert_allclose(a, b, **TOL)
+        assert ("UndefinedMetricWarning" in our_warnings) == (
+            "UndefinedMetricWarning" in their_warnings
+        )
