@@ -127,8 +127,9 @@ std::vector<std::uint32_t> order_by_decreasing_score(const Eigen::DenseBase<Deri
     for (std::size_t i = 0; i < n; ++i) order[i] = entries[i].position;
     return order;
   }
-  constexpr int digit_bits = 8;
-  constexpr int n_passes = static_cast<int>(sizeof(key_type));
+  // 11-bit digits: 6 passes for double keys, 3 for float keys.
+  constexpr int digit_bits = 11;
+  constexpr int n_passes = static_cast<int>((sizeof(key_type) * 8 + digit_bits - 1) / digit_bits);
   constexpr std::size_t n_buckets = std::size_t{1} << digit_bits;
   std::vector<std::array<std::size_t, n_buckets>> histograms(n_passes);
   for (auto& histogram : histograms) histogram.fill(0);
