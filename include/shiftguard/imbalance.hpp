@@ -5,3 +5,7 @@
 
 #include "shiftguard/imbalance/metrics.hpp"
 #include "shiftguard/imbalance/weights.hpp"
+#include "shiftguard/imbalance/neighbors.hpp"
+#include "shiftguard/imbalance/sampling.hpp"
+#include "shiftguard/imbalance/numpy_random.hpp"
+#include "shiftguard/imbalance/under_sampling.hpp"

@@ -584,3 +584,58 @@ def imbalance_ranking_ovr(
     sample_weight: npt.NDArray[np.float64] | None = None,
     n_threads: int = 0,
 ) -> tuple[npt.NDArray[np.float64], float]: ...
+# imbalance: neighbours, sampling_strategy and the deterministic samplers
+def kneighbors(
+    reference: npt.NDArray[np.floating[Any]],
+    query: npt.NDArray[np.floating[Any]] | None,
+    k: int,
+    exclude_self: bool,
+    n_threads: int = 0,
+    block_bytes: int = 0,
+) -> tuple[npt.NDArray[np.floating[Any]], npt.NDArray[np.int64]]: ...
+def kneighbors_buffer_bytes(n_ref: int, block_bytes: int = 0, single: bool = False) -> int: ...
+def resolve_sampling_strategy(
+    strategy: str | float | dict[int, int] | list[int],
+    class_counts: list[int],
+    sampling_type: str,
+    class_names: list[str],
+) -> dict[int, int]: ...
+def neighbors_within_class(
+    class_size: int, requested: int, class_name: str, shrink: bool, parameter: str = "k_neighbors"
+) -> int: ...
+def random_under_sampling(
+    y: npt.NDArray[np.int64],
+    strategy: dict[int, int],
+    key: npt.NDArray[np.uint32],
+    position: int,
+    replacement: bool,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32], int]: ...
+def random_over_sampling(
+    y: npt.NDArray[np.int64],
+    strategy: dict[int, int],
+    key: npt.NDArray[np.uint32],
+    position: int,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32], int]: ...
+def tomek_links(
+    x: npt.NDArray[np.floating[Any]],
+    y: npt.NDArray[np.int64],
+    strategy: dict[int, int],
+    n_threads: int = 0,
+) -> npt.NDArray[np.int64]: ...
+def edited_nearest_neighbours(
+    x: npt.NDArray[np.floating[Any]],
+    y: npt.NDArray[np.int64],
+    strategy: dict[int, int],
+    n_neighbors: int,
+    kind_sel: str,
+    n_threads: int = 0,
+) -> npt.NDArray[np.int64]: ...
+def near_miss(
+    x: npt.NDArray[np.floating[Any]],
+    y: npt.NDArray[np.int64],
+    strategy: dict[int, int],
+    version: int,
+    n_neighbors: int,
+    n_neighbors_ver3: int,
+    n_threads: int = 0,
+) -> tuple[npt.NDArray[np.int64], list[int]]: ...

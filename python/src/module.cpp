@@ -21,6 +21,7 @@ void bind_reduce(py::module_& module);
 void bind_multivariate(py::module_& module);
 void bind_tabular(py::module_& module);
 void bind_imbalance_weights(py::module_& module);
+void bind_imbalance_resample(py::module_& module);
 }
 
 PYBIND11_MODULE(_core, module) {
@@ -46,4 +47,5 @@ PYBIND11_MODULE(_core, module) {
   shiftguard::python::bind_multivariate(module);
   shiftguard::python::bind_tabular(module);
   shiftguard::python::bind_imbalance_weights(module);
+  shiftguard::python::bind_imbalance_resample(module);
 }

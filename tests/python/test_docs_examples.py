@@ -52,6 +52,8 @@ def test_python_examples_run(code, tmp_path, monkeypatch):
         "shiftguard.cli",
         "shiftguard.imbalance._weights",
         "shiftguard.imbalance._metrics",
+        "shiftguard.imbalance._base",
+        "shiftguard.imbalance._under",
     ],
 )
 def test_docstring_examples(module):

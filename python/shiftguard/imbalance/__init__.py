@@ -8,6 +8,8 @@ in the C++ core (``include/shiftguard/imbalance/``).
 
 from __future__ import annotations
 
+from ._base import BaseSampler, kneighbors
+
 __all__: list[str] = []
 
 from ._metrics import (  # noqa: E402
@@ -40,4 +42,20 @@ __all__ += [
     "matthews_corrcoef",
     "precision_recall_fscore_support",
     "roc_auc_score",
+__all__ += ["BaseSampler", "kneighbors"]
+
+from ._under import (  # noqa: E402
+    EditedNearestNeighbours,
+    NearMiss,
+    RandomOverSampler,
+    RandomUnderSampler,
+    TomekLinks,
+)
+
+__all__ += [
+    "EditedNearestNeighbours",
+    "NearMiss",
+    "RandomOverSampler",
+    "RandomUnderSampler",
+    "TomekLinks",
 ]
