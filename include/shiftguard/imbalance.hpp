@@ -9,3 +9,4 @@
 #include "shiftguard/imbalance/sampling.hpp"
 #include "shiftguard/imbalance/numpy_random.hpp"
 #include "shiftguard/imbalance/under_sampling.hpp"
+#include "shiftguard/imbalance/over_sampling.hpp"

@@ -639,3 +639,43 @@ def near_miss(
     n_neighbors_ver3: int,
     n_threads: int = 0,
 ) -> tuple[npt.NDArray[np.int64], list[int]]: ...
+# SMOTE family (python/src/bind_imbalance_smote.cpp)
+def smote(
+    x: npt.NDArray[np.floating[Any]],
+    y: npt.NDArray[np.int64],
+    targets: dict[int, int],
+    k_neighbors: int = 5,
+    seed: int = 0,
+    n_threads: int = 0,
+    adapt_k_neighbors: bool = False,
+) -> dict[str, Any]: ...
+def borderline_smote(
+    x: npt.NDArray[np.floating[Any]],
+    y: npt.NDArray[np.int64],
+    targets: dict[int, int],
+    k_neighbors: int = 5,
+    m_neighbors: int = 10,
+    kind: str = "borderline-1",
+    seed: int = 0,
+    n_threads: int = 0,
+    adapt_k_neighbors: bool = False,
+) -> dict[str, Any]: ...
+def adasyn(
+    x: npt.NDArray[np.floating[Any]],
+    y: npt.NDArray[np.int64],
+    targets: dict[int, int],
+    n_neighbors: int = 5,
+    seed: int = 0,
+    n_threads: int = 0,
+    adapt_k_neighbors: bool = False,
+) -> dict[str, Any]: ...
+def smote_nc(
+    continuous: npt.NDArray[np.floating[Any]],
+    categorical: npt.NDArray[np.int64],
+    y: npt.NDArray[np.int64],
+    targets: dict[int, int],
+    k_neighbors: int = 5,
+    seed: int = 0,
+    n_threads: int = 0,
+    adapt_k_neighbors: bool = False,
+) -> dict[str, Any]: ...

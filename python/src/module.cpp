@@ -22,6 +22,7 @@ void bind_multivariate(py::module_& module);
 void bind_tabular(py::module_& module);
 void bind_imbalance_weights(py::module_& module);
 void bind_imbalance_resample(py::module_& module);
+void bind_imbalance_smote(py::module_& module);
 }
 
 PYBIND11_MODULE(_core, module) {
@@ -48,4 +49,5 @@ PYBIND11_MODULE(_core, module) {
   shiftguard::python::bind_tabular(module);
   shiftguard::python::bind_imbalance_weights(module);
   shiftguard::python::bind_imbalance_resample(module);
+  shiftguard::python::bind_imbalance_smote(module);
 }

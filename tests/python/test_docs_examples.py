@@ -54,6 +54,8 @@ def test_python_examples_run(code, tmp_path, monkeypatch):
         "shiftguard.imbalance._metrics",
         "shiftguard.imbalance._base",
         "shiftguard.imbalance._under",
+        "shiftguard.imbalance._over",
+        "shiftguard.imbalance._combine",
     ],
 )
 def test_docstring_examples(module):

@@ -59,3 +59,8 @@ __all__ += [
     "RandomUnderSampler",
     "TomekLinks",
 ]
+
+from ._over import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE  # noqa: E402
+from ._combine import SMOTEENN, SMOTETomek  # noqa: E402
+
+__all__ += ["SMOTE", "BorderlineSMOTE", "ADASYN", "SMOTENC", "SMOTETomek", "SMOTEENN"]
