@@ -68,7 +68,7 @@ BENCH_VENV_SCRIPTS := benchmarks/bench_drift.py benchmarks/bench_drift_numeric.p
 	benchmarks/bench_drift_scores.py benchmarks/bench_drift_multivariate.py \
 	benchmarks/bench_drift_univariate.py
 BENCH_SCRIPTS := benchmarks/bench_stream.py benchmarks/bench_imbalance_metrics.py \
-	benchmarks/bench_imbalance_smote.py
+	benchmarks/bench_imbalance_smote.py benchmarks/bench_imbalance_shift.py
 
 bench: system-deps install
 	$(PYTHON) -m venv .venv-bench

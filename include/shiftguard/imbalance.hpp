@@ -10,3 +10,5 @@
 #include "shiftguard/imbalance/numpy_random.hpp"
 #include "shiftguard/imbalance/under_sampling.hpp"
 #include "shiftguard/imbalance/over_sampling.hpp"
+#include "shiftguard/imbalance/covariate_shift.hpp"
+#include "shiftguard/imbalance/label_shift.hpp"

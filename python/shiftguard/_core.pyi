@@ -679,3 +679,85 @@ def smote_nc(
     n_threads: int = 0,
     adapt_k_neighbors: bool = False,
 ) -> dict[str, Any]: ...
+# imbalance: label shift and covariate shift (bind_imbalance_shift.cpp)
+def estimate_label_shift(
+    y_val: npt.NDArray[np.int64],
+    proba_val: npt.NDArray[np.float64],
+    proba_target: npt.NDArray[np.float64],
+    method: str = "bbse",
+    max_condition: float = 1e3,
+    n_bootstrap: int = 0,
+    confidence_level: float = 0.95,
+    seed: int = 0,
+    n_threads: int = 0,
+    tol: float = 1e-8,
+    max_iter: int = 1000,
+) -> dict[str, Any]: ...
+def em_prior_adjustment(
+    source_priors: npt.NDArray[np.float64],
+    proba_target: npt.NDArray[np.float64],
+    n_bootstrap: int = 0,
+    confidence_level: float = 0.95,
+    seed: int = 0,
+    n_threads: int = 0,
+    tol: float = 1e-8,
+    max_iter: int = 1000,
+) -> dict[str, Any]: ...
+def joint_confusion_matrix(
+    y_val: npt.NDArray[np.int64], proba_val: npt.NDArray[np.float64], soft: bool = False
+) -> npt.NDArray[np.float64]: ...
+def adjust_probabilities(
+    proba: npt.NDArray[np.float64],
+    source_priors: npt.NDArray[np.float64],
+    target_priors: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]: ...
+def label_shift_weights(
+    y: npt.NDArray[np.int64], weights: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]: ...
+def fit_logistic_regression(
+    x: npt.NDArray[np.floating[Any]],
+    y: npt.NDArray[np.float64],
+    C: float = 1.0,
+    fit_intercept: bool = True,
+    tol: float = 1e-10,
+    max_iter: int = 100,
+    n_threads: int = 0,
+) -> dict[str, Any]: ...
+def classifier_density_ratio(
+    x_ref: npt.NDArray[np.floating[Any]],
+    x_cur: npt.NDArray[np.floating[Any]],
+    C: float = 1.0,
+    n_folds: int = 5,
+    seed: int = 0,
+    tol: float = 1e-10,
+    max_iter: int = 100,
+    n_threads: int = 0,
+) -> dict[str, Any]: ...
+def logistic_ratio(
+    x: npt.NDArray[np.floating[Any]],
+    coef: npt.NDArray[np.float64],
+    intercept: float,
+    prior_ratio: float,
+) -> npt.NDArray[np.float64]: ...
+def ulsif(
+    x_ref: npt.NDArray[np.floating[Any]],
+    x_cur: npt.NDArray[np.floating[Any]],
+    n_centers: int = 100,
+    sigmas: list[float] = ...,
+    lambdas: list[float] = ...,
+    seed: int = 0,
+    n_threads: int = 0,
+) -> dict[str, Any]: ...
+def ulsif_ratio(
+    x: npt.NDArray[np.floating[Any]],
+    centers: npt.NDArray[np.float64],
+    alpha: npt.NDArray[np.float64],
+    sigma: float,
+) -> npt.NDArray[np.float64]: ...
+def postprocess_weights(
+    weights: npt.NDArray[np.float64],
+    max_weight: float = ...,
+    clip_quantile: float = 1.0,
+    normalize: bool = True,
+) -> dict[str, Any]: ...
+def effective_sample_size(weights: npt.NDArray[np.float64]) -> float: ...

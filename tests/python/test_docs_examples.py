@@ -48,6 +48,8 @@ def test_python_examples_run(code, tmp_path, monkeypatch):
         "shiftguard.drift._scores",
         "shiftguard.drift._numeric_tests",
         "shiftguard.drift._tabular",
+        "shiftguard.imbalance._label_shift",
+        "shiftguard.imbalance._covariate_shift",
         "shiftguard.datasets",
         "shiftguard.cli",
         "shiftguard.imbalance._weights",

@@ -64,3 +64,26 @@ from ._over import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE  # noqa: E402
 from ._combine import SMOTEENN, SMOTETomek  # noqa: E402
 
 __all__ += ["SMOTE", "BorderlineSMOTE", "ADASYN", "SMOTENC", "SMOTETomek", "SMOTEENN"]
+from ._covariate_shift import (  # noqa: E402
+    CovariateShiftWeights,
+    LowEffectiveSampleSizeWarning,
+    effective_sample_size,
+)
+from ._label_shift import (  # noqa: E402
+    LabelShiftResult,
+    LabelShiftWarning,
+    adjust_probabilities,
+    estimate_label_shift,
+    label_shift_weights,
+)
+
+__all__ += [
+    "CovariateShiftWeights",
+    "LabelShiftResult",
+    "LabelShiftWarning",
+    "LowEffectiveSampleSizeWarning",
+    "adjust_probabilities",
+    "effective_sample_size",
+    "estimate_label_shift",
+    "label_shift_weights",
+]
