@@ -42,6 +42,8 @@ __all__ += [
     "matthews_corrcoef",
     "precision_recall_fscore_support",
     "roc_auc_score",
+]
+
 __all__ += ["BaseSampler", "kneighbors"]
 
 from ._under import (  # noqa: E402
