@@ -69,6 +69,7 @@ BENCH_VENV_SCRIPTS := benchmarks/bench_drift.py benchmarks/bench_drift_numeric.p
 	benchmarks/bench_drift_univariate.py
 BENCH_SCRIPTS := benchmarks/bench_stream.py \
 	benchmarks/bench_imbalance.py \
+	benchmarks/bench_imbalance_metrics.py \
 	benchmarks/bench_imbalance_smote.py \
 	benchmarks/bench_imbalance_shift.py
 

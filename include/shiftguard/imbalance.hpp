@@ -5,6 +5,8 @@
 
 #include "shiftguard/imbalance/covariate_shift.hpp"
 #include "shiftguard/imbalance/label_shift.hpp"
+#include "shiftguard/imbalance/metrics.hpp"
+#include "shiftguard/imbalance/weights.hpp"
 #include "shiftguard/imbalance/neighbors.hpp"
 #include "shiftguard/imbalance/sampling.hpp"
 #include "shiftguard/imbalance/numpy_random.hpp"

@@ -702,3 +702,158 @@ def smote_nc(
     n_threads: int = 0,
     adapt_k_neighbors: bool = False,
 ) -> dict[str, Any]: ...
+
+# imbalance: class/sample weights, logit adjustment and metrics (bind_imbalance_weights.cpp)
+def imbalance_class_weight(
+    y: npt.NDArray[np.int64],
+    n_classes: int,
+    method: str = "balanced",
+    beta: float = 0.999,
+    normalize: str = "none",
+    sample_weight: npt.NDArray[np.float64] | None = None,
+) -> npt.NDArray[np.float64]: ...
+def imbalance_normalize_class_weight(
+    class_weight: npt.NDArray[np.float64],
+    y: npt.NDArray[np.int64],
+    sample_weight: npt.NDArray[np.float64] | None = None,
+    normalize: str = "none",
+) -> npt.NDArray[np.float64]: ...
+def imbalance_sample_weight(
+    y: npt.NDArray[np.int64],
+    class_weight: npt.NDArray[np.float64],
+    sample_weight: npt.NDArray[np.float64] | None = None,
+    normalize: str = "none",
+) -> npt.NDArray[np.float64]: ...
+def imbalance_logit_adjustment(
+    priors: npt.NDArray[np.float64], tau: float = 1.0
+) -> npt.NDArray[np.float64]: ...
+def imbalance_confusion_matrix(
+    y_true: npt.NDArray[np.int64],
+    y_pred: npt.NDArray[np.int64],
+    n_classes: int,
+    sample_weight: npt.NDArray[np.float64] | None = None,
+) -> npt.NDArray[np.float64]: ...
+def imbalance_precision_recall_fscore(
+    confusion: npt.NDArray[np.float64],
+    selected: list[int],
+    beta: float = 1.0,
+    average: str = "none",
+    zero_division: float = 0.0,
+) -> dict[str, Any]: ...
+def imbalance_balanced_accuracy(
+    confusion: npt.NDArray[np.float64], adjusted: bool = False
+) -> tuple[float, int]: ...
+def imbalance_matthews_corrcoef(confusion: npt.NDArray[np.float64]) -> float: ...
+def imbalance_geometric_mean(
+    confusion: npt.NDArray[np.float64], correction: float = 0.0, selected: list[int] = ...
+) -> float: ...
+def imbalance_ranking_binary(
+    metric: str,
+    y_true: npt.NDArray[np.int64],
+    positive: int,
+    y_score: npt.NDArray[np.floating[Any]],
+    sample_weight: npt.NDArray[np.float64] | None = None,
+) -> float: ...
+def imbalance_ranking_ovr(
+    metric: str,
+    y_true: npt.NDArray[np.int64],
+    y_score: npt.NDArray[np.floating[Any]],
+    average: str = "macro",
+    sample_weight: npt.NDArray[np.float64] | None = None,
+    n_threads: int = 0,
+) -> tuple[npt.NDArray[np.float64], float]: ...
+# imbalance: neighbours, sampling_strategy and the deterministic samplers
+def kneighbors(
+    reference: npt.NDArray[np.floating[Any]],
+    query: npt.NDArray[np.floating[Any]] | None,
+    k: int,
+    exclude_self: bool,
+    n_threads: int = 0,
+    block_bytes: int = 0,
+) -> tuple[npt.NDArray[np.floating[Any]], npt.NDArray[np.int64]]: ...
+def kneighbors_buffer_bytes(n_ref: int, block_bytes: int = 0, single: bool = False) -> int: ...
+def resolve_sampling_strategy(
+    strategy: str | float | dict[int, int] | list[int],
+    class_counts: list[int],
+    sampling_type: str,
+    class_names: list[str],
+) -> dict[int, int]: ...
+def neighbors_within_class(
+    class_size: int, requested: int, class_name: str, shrink: bool, parameter: str = "k_neighbors"
+) -> int: ...
+def random_under_sampling(
+    y: npt.NDArray[np.int64],
+    strategy: dict[int, int],
+    key: npt.NDArray[np.uint32],
+    position: int,
+    replacement: bool,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32], int]: ...
+def random_over_sampling(
+    y: npt.NDArray[np.int64],
+    strategy: dict[int, int],
+    key: npt.NDArray[np.uint32],
+    position: int,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32], int]: ...
+def tomek_links(
+    x: npt.NDArray[np.floating[Any]],
+    y: npt.NDArray[np.int64],
+    strategy: dict[int, int],
+    n_threads: int = 0,
+) -> npt.NDArray[np.int64]: ...
+def edited_nearest_neighbours(
+    x: npt.NDArray[np.floating[Any]],
+    y: npt.NDArray[np.int64],
+    strategy: dict[int, int],
+    n_neighbors: int,
+    kind_sel: str,
+    n_threads: int = 0,
+) -> npt.NDArray[np.int64]: ...
+def near_miss(
+    x: npt.NDArray[np.floating[Any]],
+    y: npt.NDArray[np.int64],
+    strategy: dict[int, int],
+    version: int,
+    n_neighbors: int,
+    n_neighbors_ver3: int,
+    n_threads: int = 0,
+) -> tuple[npt.NDArray[np.int64], list[int]]: ...
+# SMOTE family (python/src/bind_imbalance_smote.cpp)
+def smote(
+    x: npt.NDArray[np.floating[Any]],
+    y: npt.NDArray[np.int64],
+    targets: dict[int, int],
+    k_neighbors: int = 5,
+    seed: int = 0,
+    n_threads: int = 0,
+    adapt_k_neighbors: bool = False,
+) -> dict[str, Any]: ...
+def borderline_smote(
+    x: npt.NDArray[np.floating[Any]],
+    y: npt.NDArray[np.int64],
+    targets: dict[int, int],
+    k_neighbors: int = 5,
+    m_neighbors: int = 10,
+    kind: str = "borderline-1",
+    seed: int = 0,
+    n_threads: int = 0,
+    adapt_k_neighbors: bool = False,
+) -> dict[str, Any]: ...
+def adasyn(
+    x: npt.NDArray[np.floating[Any]],
+    y: npt.NDArray[np.int64],
+    targets: dict[int, int],
+    n_neighbors: int = 5,
+    seed: int = 0,
+    n_threads: int = 0,
+    adapt_k_neighbors: bool = False,
+) -> dict[str, Any]: ...
+def smote_nc(
+    continuous: npt.NDArray[np.floating[Any]],
+    categorical: npt.NDArray[np.int64],
+    y: npt.NDArray[np.int64],
+    targets: dict[int, int],
+    k_neighbors: int = 5,
+    seed: int = 0,
+    n_threads: int = 0,
+    adapt_k_neighbors: bool = False,
+) -> dict[str, Any]: ...

@@ -23,6 +23,7 @@ void bind_tabular(py::module_& module);
 void bind_imbalance_shift(py::module_& module);
 void bind_imbalance_resample(py::module_& module);
 void bind_imbalance_smote(py::module_& module);
+void bind_imbalance_weights(py::module_& module);
 }
 
 PYBIND11_MODULE(_core, module) {
@@ -50,4 +51,5 @@ PYBIND11_MODULE(_core, module) {
   shiftguard::python::bind_imbalance_shift(module);
   shiftguard::python::bind_imbalance_resample(module);
   shiftguard::python::bind_imbalance_smote(module);
+  shiftguard::python::bind_imbalance_weights(module);
 }

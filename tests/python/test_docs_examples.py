@@ -52,6 +52,8 @@ def test_python_examples_run(code, tmp_path, monkeypatch):
         "shiftguard.imbalance._covariate_shift",
         "shiftguard.datasets",
         "shiftguard.cli",
+        "shiftguard.imbalance._weights",
+        "shiftguard.imbalance._metrics",
         "shiftguard.imbalance._base",
         "shiftguard.imbalance._under",
         "shiftguard.imbalance._over",
