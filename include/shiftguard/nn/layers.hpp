@@ -380,15 +380,24 @@ void forward_pass(const mlp<Scalar>& model, const Input& x, index n, pass_worksp
   for (index l = 0; l < layers; ++l) {
     const auto s = static_cast<std::size_t>(l);
     auto pre = work.pre[s].topRows(n);
+    // A single row goes through Eigen's matrix-vector kernel: the general product would pack
+    // both operands for a 1-row GEMM, about as costly as the arithmetic itself.
+    const auto multiply = [&](const auto& input) {
+      if (n == 1) {
+        pre.row(0).noalias() = input.row(0) * model.weight(l);
+      } else {
+        pre.noalias() = input * model.weight(l);
+      }
+    };
     if (l == 0) {
-      pre.noalias() = x * model.weight(0);
+      multiply(x);
     } else {
       const auto s_prev = static_cast<std::size_t>(l - 1);
       const bool used_dropout = stream != nullptr && model.dropout_rate(l - 1) > 0;
       if (used_dropout) {
-        pre.noalias() = work.dropped[s_prev].topRows(n) * model.weight(l);
+        multiply(work.dropped[s_prev].topRows(n));
       } else {
-        pre.noalias() = work.activated[s_prev].topRows(n) * model.weight(l);
+        multiply(work.activated[s_prev].topRows(n));
       }
     }
     pre.rowwise() += model.bias(l).transpose();
@@ -488,6 +497,30 @@ matrix<Scalar> mlp<Scalar>::forward(const Eigen::MatrixBase<Derived>& x, int n_t
   }
   const index n = x.rows();
   matrix<Scalar> out(n, n_outputs());
+  if (n == 1) {
+    // Single-row latency path: row vectors through matrix-vector products, no workspace.
+    Eigen::Matrix<Scalar, 1, Eigen::Dynamic> current = x.row(0).template cast<Scalar>();
+    Eigen::Matrix<Scalar, 1, Eigen::Dynamic> next;
+    for (index l = 0; l < n_layers(); ++l) {
+      next.noalias() = current * weight(l);
+      next += bias(l).transpose();
+      if (l < n_hidden()) {
+        if (layer_norm()) {
+          next.array() -= next.mean();
+          const Scalar inverse_std =
+              Scalar(1) / std::sqrt(next.squaredNorm() / Scalar(next.size()) +
+                                    Scalar(layer_norm_epsilon));
+          next = (next.array() * inverse_std * gamma(l).transpose().array() +
+                  beta(l).transpose().array())
+                     .matrix();
+        }
+        apply_activation(hidden_activation(l), next, next);
+      }
+      current.swap(next);
+    }
+    out.row(0) = current;
+    return out;
+  }
   constexpr index block = 256;
   const index n_blocks = (n + block - 1) / block;
   parallel_for_ranges(n_blocks, n_threads, 1, [&](index first, index last) {

@@ -65,6 +65,14 @@ TEST_CASE_TEMPLATE("forward equals a per-row loop of the layer equations", Scala
             doctest::Approx(a(j)).epsilon(std::is_same_v<Scalar, float> ? 1e-4 : 1e-10));
     }
   }
+  // The single-row path gives the same logits as the batch path.
+  for (Index i = 0; i < x.rows(); ++i) {
+    const matrix<Scalar> one = model.forward(x.middleRows(i, 1));
+    for (Index j = 0; j < 2; ++j) {
+      CHECK(static_cast<double>(one(0, j)) ==
+            doctest::Approx(static_cast<double>(logits(i, j))).epsilon(std::is_same_v<Scalar, float> ? 1e-5 : 1e-12));
+    }
+  }
   const matrix<Scalar> p = model.predict_output(x);
   for (Index i = 0; i < x.rows(); ++i) CHECK(static_cast<double>(p.row(i).sum()) == doctest::Approx(1.0));
 }
