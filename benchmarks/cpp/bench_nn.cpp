@@ -45,12 +45,14 @@ double training_flops_per_row(const std::vector<long>& sizes) {
   return flops;
 }
 
-// Eigen float32 GEMM throughput on (batch x 256) * (256 x 256): the practical peak.
-double eigen_gemm_gflops(long batch, int repeat) {
+// Eigen float32 GEMM throughput on (batch x 256) * (256 x 256): the practical peak. The
+// number of products scales with --rows (about as many flops as 13 training epochs' worth of
+// the middle layer), so the smoke run stays short.
+double eigen_gemm_gflops(long batch, long rows, int repeat) {
   Eigen::MatrixXf a = Eigen::MatrixXf::Random(batch, 256);
   Eigen::MatrixXf b = Eigen::MatrixXf::Random(256, 256);
   Eigen::MatrixXf c(batch, 256);
-  const long reps = std::max(10L, 4000000L / batch);
+  const long reps = std::max(10L, 40 * rows / batch);
   std::vector<double> rates;
   for (int r = 0; r < repeat; ++r) {
     const auto start = std::chrono::steady_clock::now();
@@ -109,7 +111,7 @@ int main(int argc, char** argv) {
     const double t = median(times);
     const double steps = static_cast<double>(epochs) * static_cast<double>((rows + batch - 1) / batch);
     std::printf("%-8ld %14.3f %12.0f %12.2f %18.2f\n", batch, t, steps / t,
-                flops_per_row * rows * epochs / t / 1e9, eigen_gemm_gflops(batch, repeat));
+                flops_per_row * rows * epochs / t / 1e9, eigen_gemm_gflops(batch, rows, repeat));
   }
   // Single-row inference latency (median of many calls).
   nn::mlp<float> model(spec);
