@@ -857,3 +857,124 @@ def smote_nc(
     n_threads: int = 0,
     adapt_k_neighbors: bool = False,
 ) -> dict[str, Any]: ...
+# Small-network trainer (bind_nn.cpp; the same API in shiftguard._core_nn_avx, built with
+# -mavx -mfma). Arrays X, Y must have the network's dtype (float32 for MLP32, float64 for
+# MLP64); Y is one-hot (softmax), 0/1 columns (sigmoid) or targets (identity).
+# Weights lists: [(W (fan_in x fan_out), b (fan_out,)) per dense layer] followed, when
+# layer_norm, by [(gamma, beta) per hidden layer]. Loss definitions (s: sample weight, c:
+# class_weights): softmax CE = sum_i w_i l_i / sum_i w_i with w_i = s_i * c[y_i]
+# (torch CrossEntropyLoss(weight=c) when s = 1); sigmoid: per element with
+# w_ij = s_i * (c[1] y + c[0] (1 - y)) (class_weights of length 2); focal: -(1-p_t)^gamma log p_t
+# with the same weights; logit_adjusted: CE on logits + logit_offsets (training only);
+# mse/huber: sum_i s_i sum_j l_ij / (n_outputs * sum_i s_i) (torch MSELoss/HuberLoss mean).
+# Config keys of nn_fit (all optional): loss, class_weights, logit_offsets, focal_gamma,
+# huber_delta, optimizer, learning_rate, momentum, nesterov, beta1, beta2, epsilon, rho,
+# weight_decay, clip_norm, schedule, step_size, gamma, warmup_epochs, plateau_patience,
+# plateau_factor, min_lr, batch_size, max_epochs, shuffle, seed, early_stopping, patience,
+# min_delta, restore_best, n_threads, overfit_patience; loss_and_gradients also takes
+# dropout_seed (int: dropout on with that seed; None/absent: off). Unknown keys raise.
+class _MLP:
+    def __init__(
+        self,
+        n_inputs: int,
+        hidden_sizes: list[int],
+        activations: list[str],
+        n_outputs: int,
+        output: str = "softmax",
+        dropout: list[float] = ...,
+        layer_norm: bool = False,
+        init: str = "auto",
+        seed: int = 0,
+    ) -> None: ...
+    @property
+    def n_inputs(self) -> int: ...
+    @property
+    def n_outputs(self) -> int: ...
+    @property
+    def layer_sizes(self) -> list[int]: ...
+    @property
+    def n_parameters(self) -> int: ...
+    @property
+    def nbytes(self) -> int: ...
+    @property
+    def hidden_sizes(self) -> list[int]: ...
+    @property
+    def activations(self) -> list[str]: ...
+    @property
+    def output(self) -> str: ...
+    @property
+    def dropout(self) -> list[float]: ...
+    @property
+    def layer_norm(self) -> bool: ...
+    @property
+    def init(self) -> str: ...
+    @property
+    def seed(self) -> int: ...
+    @property
+    def has_mask(self) -> bool: ...
+    def forward(
+        self, X: npt.NDArray[np.floating[Any]], n_threads: int = 1
+    ) -> npt.NDArray[np.floating[Any]]: ...
+    def predict_output(
+        self, X: npt.NDArray[np.floating[Any]], n_threads: int = 1
+    ) -> npt.NDArray[np.floating[Any]]: ...
+    def get_weights(self) -> list[tuple[npt.NDArray[np.floating[Any]], npt.NDArray[np.floating[Any]]]]: ...
+    def set_weights(self, weights: list[tuple[Any, Any]]) -> None: ...
+    def loss_and_gradients(
+        self,
+        X: npt.NDArray[np.floating[Any]],
+        Y: npt.NDArray[np.floating[Any]],
+        sample_weight: npt.NDArray[np.floating[Any]] | None = None,
+        config: dict[str, Any] = ...,
+    ) -> tuple[float, list[tuple[npt.NDArray[np.floating[Any]], npt.NDArray[np.floating[Any]]]]]: ...
+    def save(self) -> bytes: ...
+    @staticmethod
+    def load(data: bytes) -> Any: ...
+    def prune(self, sparsity: float, scope: str = "global") -> None: ...
+    def sparsity(self) -> float: ...
+    def quantize_int8(self) -> Any: ...
+    def copy(self) -> Any: ...
+
+class MLP32(_MLP): ...
+class MLP64(_MLP): ...
+
+class _QuantizedMLP:
+    def forward(
+        self, X: npt.NDArray[np.floating[Any]], n_threads: int = 1
+    ) -> npt.NDArray[np.floating[Any]]: ...
+    def predict_output(
+        self, X: npt.NDArray[np.floating[Any]], n_threads: int = 1
+    ) -> npt.NDArray[np.floating[Any]]: ...
+    @property
+    def nbytes(self) -> int: ...
+    def get_weights(self) -> list[tuple[npt.NDArray[np.int8], npt.NDArray[np.floating[Any]]]]: ...
+
+class QuantizedMLP32(_QuantizedMLP): ...
+class QuantizedMLP64(_QuantizedMLP): ...
+
+def nn_fit(
+    model: MLP32 | MLP64,
+    X: npt.NDArray[np.floating[Any]],
+    Y: npt.NDArray[np.floating[Any]],
+    sample_weight: npt.NDArray[np.floating[Any]] | None = None,
+    X_val: npt.NDArray[np.floating[Any]] | None = None,
+    Y_val: npt.NDArray[np.floating[Any]] | None = None,
+    sample_weight_val: npt.NDArray[np.floating[Any]] | None = None,
+    config: dict[str, Any] = ...,
+    callback: Any = None,
+) -> dict[str, Any]: ...
+def nn_lr_range_test(
+    model: MLP32 | MLP64,
+    X: npt.NDArray[np.floating[Any]],
+    Y: npt.NDArray[np.floating[Any]],
+    sample_weight: npt.NDArray[np.floating[Any]] | None = None,
+    config: dict[str, Any] = ...,
+    lr_min: float = 1e-07,
+    lr_max: float = 10.0,
+    n_steps: int = 100,
+) -> dict[str, Any]: ...
+def nn_fit_temperature(
+    logits: npt.NDArray[np.floating[Any]],
+    labels: npt.NDArray[np.integer[Any]],
+    sample_weight: npt.NDArray[np.floating[Any]] | None = None,
+) -> float: ...

@@ -24,6 +24,7 @@ void bind_imbalance_shift(py::module_& module);
 void bind_imbalance_resample(py::module_& module);
 void bind_imbalance_smote(py::module_& module);
 void bind_imbalance_weights(py::module_& module);
+void bind_nn(py::module_& module);
 }
 
 PYBIND11_MODULE(_core, module) {
@@ -52,4 +53,5 @@ PYBIND11_MODULE(_core, module) {
   shiftguard::python::bind_imbalance_resample(module);
   shiftguard::python::bind_imbalance_smote(module);
   shiftguard::python::bind_imbalance_weights(module);
+  shiftguard::python::bind_nn(module);
 }
