@@ -50,6 +50,7 @@ def test_python_examples_run(code, tmp_path, monkeypatch):
         "shiftguard.drift._tabular",
         "shiftguard.datasets",
         "shiftguard.cli",
+        "shiftguard.nn._mlp",
     ],
 )
 def test_docstring_examples(module):

@@ -1061,7 +1061,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         if not np.all(np.isfinite(w)) or np.any(w < 0):
             raise ValueError("sample_weight must be finite and >= 0")
         if not w.sum() > 0:
-            raise ValueError("sample_weight sums to 0")
+            raise ValueError("sample_weight is zero for every sample; at least one weight must be > 0")
         return w.astype(dtype)
 
     def _stratified_split(self, y_index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
