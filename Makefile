@@ -67,7 +67,7 @@ demo: install
 BENCH_VENV_SCRIPTS := benchmarks/bench_drift.py benchmarks/bench_drift_numeric.py \
 	benchmarks/bench_drift_scores.py benchmarks/bench_drift_multivariate.py \
 	benchmarks/bench_drift_univariate.py
-BENCH_SCRIPTS := benchmarks/bench_stream.py
+BENCH_SCRIPTS := benchmarks/bench_stream.py benchmarks/bench_nn.py
 
 bench: system-deps install
 	$(PYTHON) -m venv .venv-bench
