@@ -361,6 +361,22 @@ class _BaseMLP(BaseEstimator):
     # ------------------------------------------------------------------ data
 
     def _validate_x(self, X: Any, reset: bool) -> np.ndarray:
+        if (
+            not reset
+            and type(X) is np.ndarray
+            and X.dtype == self._fitted_dtype
+            and X.ndim == 2
+            and X.shape[1] == self.n_features_in_
+            and X.shape[0] > 0
+            and not hasattr(self, "feature_names_in_")
+        ):
+            # fast path for prediction (scikit-learn's validation costs far more than a
+            # small network's forward pass): the same checks on a plain array of the right
+            # dtype and width
+            if not np.isfinite(X).all():
+                what = "NaN" if np.isnan(X).any() else "infinity"
+                raise ValueError(f"Input X contains {what}.")
+            return X
         X = _sk_validate_data(self, X, reset=reset, dtype=[np.float64, np.float32])
         return np.asarray(X, dtype=self._fitted_dtype if not reset else self._dtype())
 
@@ -493,6 +509,15 @@ class _BaseMLP(BaseEstimator):
 
     # ------------------------------------------------------------------ inference
 
+    def _require_fitted(self) -> None:
+        if "_model" not in self.__dict__ or "n_iter_" not in self.__dict__:
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
+                "appropriate arguments before using this estimator."
+            )
+
     def _logits(self, X: np.ndarray) -> np.ndarray:
         model = self._quantized if self._quantized is not None else self._model
         return np.asarray(model.forward(X, self.n_threads), dtype=np.float64)
@@ -504,13 +529,13 @@ class _BaseMLP(BaseEstimator):
     @property
     def coefs_(self) -> list[np.ndarray]:
         """Weight matrices (fan_in x fan_out) of each dense layer."""
-        check_is_fitted(self, "n_iter_")
+        self._require_fitted()
         return [np.asarray(layer[0]) for layer in self._model.get_weights()]
 
     @property
     def intercepts_(self) -> list[np.ndarray]:
         """Bias vectors of each dense layer."""
-        check_is_fitted(self, "n_iter_")
+        self._require_fitted()
         return [np.asarray(layer[1]).ravel() for layer in self._model.get_weights()]
 
     def plot_history(self, ax: Any = None, metric: bool = False) -> Any:
@@ -601,7 +626,7 @@ class _BaseMLP(BaseEstimator):
         magnitude (``scope="global"`` over all layers or ``"layer"`` per layer), then train
         ``fine_tune_epochs`` more epochs on ``X``, ``y`` keeping the pruned weights at zero.
         Returns a :class:`CompressionReport` with the score on ``X``, ``y`` before and after."""
-        check_is_fitted(self, "n_iter_")
+        self._require_fitted()
         if not _is_number(sparsity) or not 0.0 <= sparsity < 1.0:
             raise ValueError(f"sparsity must be in [0, 1), got {sparsity!r}")
         fine_tune_epochs = _check_int("fine_tune_epochs", fine_tune_epochs, 0)
@@ -636,7 +661,7 @@ class _BaseMLP(BaseEstimator):
         """int8 post-training quantisation of the weights: later predictions use the
         quantised network. Returns a :class:`CompressionReport` (score on ``X``, ``y``
         before and after when given, parameter bytes, single-row latency)."""
-        check_is_fitted(self, "n_iter_")
+        self._require_fitted()
         self._quantized = None
         score_before, latency_before = self._compression_state(X, y)
         nbytes_before = int(self._model.nbytes)
@@ -656,7 +681,7 @@ class _BaseMLP(BaseEstimator):
     @property
     def quantized_(self) -> bool:
         """Whether predictions use the int8 network made by :meth:`quantize`."""
-        check_is_fitted(self, "n_iter_")
+        self._require_fitted()
         return self._quantized is not None
 
     # ------------------------------------------------------------------ persistence
@@ -671,7 +696,7 @@ class _BaseMLP(BaseEstimator):
         """The fitted estimator as bytes: a header (magic ``SGMLPPY1``, JSON length) with the
         hyper-parameters and learned attributes as JSON, followed by the network in the
         core's versioned, checksummed container. :meth:`load` reads it back."""
-        check_is_fitted(self, "n_iter_")
+        self._require_fitted()
         params = {k: v for k, v in self.get_params().items() if k != "dtype"}
         params["hidden_layer_sizes"] = list(self._hidden_sizes())
         meta = {
@@ -1078,7 +1103,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
                 side = "validation" if n_val == 0 else "training"
                 raise ValueError(
                     f"the validation split (validation_fraction={fraction}) leaves the "
-                    f"{side} set without class {label!r}, which has {len(members)} samples; "
+                    f"{side} set without class {np.asarray(label).item()!r}, which has "
+                    f"{len(members)} samples; "
                     "pass X_val/y_val, change validation_fraction or set early_stopping=False"
                 )
             members = rng.permutation(members)
@@ -1129,7 +1155,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         """Temperature scaling: find ``T > 0`` minimising the negative log-likelihood of
         ``softmax(logits / T)`` (sigmoid for two classes) on ``X_val``, ``y_val``; later
         probabilities use it (``temperature_``). Predicted labels do not change. Returns T."""
-        check_is_fitted(self, "n_iter_")
+        self._require_fitted()
         X = self._validate_x(X_val, reset=False)
         y = np.asarray(y_val)
         if y.ndim != 1 or y.shape[0] != X.shape[0]:
@@ -1144,12 +1170,12 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
 
     def decision_logits(self, X: Any) -> np.ndarray:
         """Raw network outputs (before the sigmoid/softmax and the temperature)."""
-        check_is_fitted(self, "n_iter_")
+        self._require_fitted()
         return self._logits(self._validate_x(X, reset=False))
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities (n_samples, n_classes), columns in the order of ``classes_``."""
-        check_is_fitted(self, "n_iter_")
+        self._require_fitted()
         X = self._validate_x(X, reset=False)
         temperature = getattr(self, "temperature_", 1.0)
         if temperature == 1.0:
@@ -1173,7 +1199,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
 
     def predict(self, X: Any) -> np.ndarray:
         """Most probable class of each row."""
-        check_is_fitted(self, "n_iter_")
+        self._require_fitted()
         logits = self._logits(self._validate_x(X, reset=False))
         if logits.shape[1] == 1:
             index = (logits[:, 0] > 0).astype(np.intp)
@@ -1367,7 +1393,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
 
     def predict(self, X: Any) -> np.ndarray:
         """Predicted targets: 1-D when ``y`` was 1-D, else (n_samples, n_outputs)."""
-        check_is_fitted(self, "n_iter_")
+        self._require_fitted()
         out = self._outputs(self._validate_x(X, reset=False))
         return out.ravel() if self._y_ndim == 1 else out
 
