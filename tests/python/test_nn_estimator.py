@@ -19,25 +19,35 @@ from shiftguard.nn import (
     OverfittingWarning,
 )
 
-# Minibatch training visits the samples in a seeded random order, in batches of
-# min(200, n) rows: repeating a sample (weight 2) changes the batches, and so the path of the
-# optimiser, so weights are not equivalent to repetition bit for bit (scikit-learn's own
-# SGD-trained MLPClassifier is exempt from this check for the same reason).
-_SAMPLE_WEIGHT_REASON = (
-    "stochastic mini-batch training: integer weights and repeated rows give different batches"
-)
+# The float32 networks (the default) fail two checks by float32 rounding only; the float64
+# networks below pass both, which shows the arithmetic is right:
+# - check_sample_weight_equivalence_on_dense_data: a weight of 2 and a repeated row are the
+#   same loss, but a weighted sum rounds differently from a sum over repeated rows, and 100
+#   epochs carry differences of about 1e-7 (seen: 3.6e-7 absolute) above the check's 1e-7;
+# - check_methods_subset_invariance (regressor): Eigen's matrix product rounds differently
+#   for a batch of one row than inside a larger batch (other kernel, other summation order),
+#   a few float32 ulps (3.6e-7 seen). The classifier's probabilities pass.
+_FLOAT32_WEIGHT_REASON = "float32 rounding: weighted sums vs sums over repeated rows (~1e-7)"
+_FLOAT32_SUBSET_REASON = "float32 outputs differ by a few ulps between batch sizes"
 
 
 def _expected_failed(estimator):
-    return {
-        "check_sample_weight_equivalence_on_dense_data": _SAMPLE_WEIGHT_REASON,
-    }
+    if estimator.dtype is not np.float32:
+        return {}
+    failed = {"check_sample_weight_equivalence_on_dense_data": _FLOAT32_WEIGHT_REASON}
+    if isinstance(estimator, MLPRegressor):
+        failed["check_methods_subset_invariance"] = _FLOAT32_SUBSET_REASON
+    return failed
 
 
 @parametrize_with_checks(
     [
         MLPClassifier((16,), learning_rate_init=0.02, max_iter=60, random_state=0),
         MLPRegressor((16,), learning_rate_init=0.02, max_iter=100, random_state=0),
+        MLPClassifier((16,), learning_rate_init=0.02, max_iter=60, random_state=0,
+                      dtype=np.float64),
+        MLPRegressor((16,), learning_rate_init=0.02, max_iter=100, random_state=0,
+                     dtype=np.float64),
     ],
     expected_failed_checks=_expected_failed,
 )
@@ -65,12 +75,13 @@ def _imbalanced(seed=0, n=3000, minority=0.05):
 
 def test_classifier_learns_and_probabilities_are_consistent(cancer):
     x, y = cancer
-    clf = MLPClassifier((32,), max_iter=40, random_state=1).fit(x, y)
+    clf = MLPClassifier((32,), learning_rate_init=0.01, max_iter=40, random_state=1).fit(x, y)
     assert clf.score(x, y) > 0.97
     proba = clf.predict_proba(x)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
     np.testing.assert_array_equal(clf.classes_[proba.argmax(axis=1)], clf.predict(x))
-    np.testing.assert_allclose(clf.predict_log_proba(x[:20]), np.log(proba[:20]), rtol=1e-6)
+    # float32 network: probabilities agree to float32 precision
+    np.testing.assert_allclose(np.exp(clf.predict_log_proba(x)), proba, rtol=1e-12)
     assert clf.n_iter_ == 40 and len(clf.loss_curve_) == 40
     assert list(clf.history_.columns) == ["train_loss", "val_loss", "val_score", "learning_rate"]
     # the training loss recorded for the last epoch is the loss of the final weights, up to
@@ -172,6 +183,12 @@ def test_class_weights_raise_balanced_accuracy():
     assert adjusted_score > plain_score + 0.05
     # the minority class is predicted more often
     assert (weighted.predict(x) == 1).mean() > (plain.predict(x) == 1).mean()
+    # "balanced" is scikit-learn's definition
+    from sklearn.utils.class_weight import compute_class_weight
+
+    np.testing.assert_allclose(
+        weighted._class_weights, compute_class_weight("balanced", classes=np.array([0, 1]), y=y)
+    )
     # dict weights equal to the balanced ones give the same network
     counts = np.bincount(y)
     as_dict = {c: len(y) / (2 * counts[c]) for c in (0, 1)}
@@ -181,7 +198,8 @@ def test_class_weights_raise_balanced_accuracy():
 
 def test_focal_loss_trains(cancer):
     x, y = cancer
-    clf = MLPClassifier((16,), loss="focal", focal_gamma=2.0, max_iter=40, random_state=0)
+    clf = MLPClassifier((16,), loss="focal", focal_gamma=2.0, learning_rate_init=0.01,
+                        max_iter=40, random_state=0)
     assert clf.fit(x, y).score(x, y) > 0.95
 
 

@@ -11,7 +11,7 @@ import pytest
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
-from shiftguard import _core  # noqa: E402
+from shiftguard.nn._mlp import _nn as _core  # noqa: E402  (the backend the estimators use)
 
 ACTIVATIONS = {
     "identity": lambda h: h,
@@ -23,15 +23,23 @@ ACTIVATIONS = {
 }
 
 
+def _grouped(model, entries):
+    """get_weights / gradient lists hold (W, b) per dense layer, then (gamma, beta) per hidden
+    layer with layer norm: regroup as [W, b(, gamma, beta)] per layer."""
+    n_dense = len(model.layer_sizes) - 1
+    entries = [[np.asarray(a, dtype=np.float64) for a in entry] for entry in entries]
+    groups = [[e[0], e[1].ravel()] for e in entries[:n_dense]]
+    for layer, (gamma, beta) in enumerate(entries[n_dense:]):
+        groups[layer] += [gamma.ravel(), beta.ravel()]
+    return groups
+
+
 def _layers(model):
     """[(W, b, gamma or None, beta or None)] from get_weights."""
     out = []
-    for entry in model.get_weights():
-        entry = [np.asarray(a, dtype=np.float64) for a in entry]
-        w, b = entry[0], entry[1].ravel()
-        gamma = entry[2].ravel() if len(entry) > 2 else None
-        beta = entry[3].ravel() if len(entry) > 3 else None
-        out.append((w, b, gamma, beta))
+    for group in _grouped(model, model.get_weights()):
+        gamma, beta = (group[2], group[3]) if len(group) > 2 else (None, None)
+        out.append((group[0], group[1], gamma, beta))
     return out
 
 
@@ -115,15 +123,12 @@ def _compare(activations, output, config, layer_norm=False, k=3, seed=0):
     model = _core.MLP64(
         d, hidden, activations, n_out, output, [0.0] * len(hidden), layer_norm, "auto", seed
     )
-    if layer_norm:  # move gamma/beta off their initial 1/0 so their gradients are exercised
-        weights = model.get_weights()
-        perturbed = []
-        for entry in weights:
-            entry = [np.asarray(a, dtype=np.float64) for a in entry]
-            perturbed.append(
-                tuple(a + 0.1 * rng.normal(size=a.shape) if i >= 1 else a for i, a in enumerate(entry))
-            )
-        model.set_weights(perturbed)
+    # move biases and gamma/beta off their initial 0/1/0 so every gradient is exercised
+    perturbed = [
+        tuple(np.asarray(a, dtype=np.float64) + 0.1 * rng.normal(size=np.shape(a)) for a in entry)
+        for entry in model.get_weights()
+    ]
+    model.set_weights(perturbed)
     x, y = _data(rng, n, d, n_out, output)
     s = rng.uniform(0.2, 2.0, size=n)
     loss, grads = model.loss_and_gradients(x, y, s, config)
@@ -131,9 +136,8 @@ def _compare(activations, output, config, layer_norm=False, k=3, seed=0):
     expected = _torch_loss(_torch_logits(params, x, activations), y, s, output, config)
     expected.backward()
     np.testing.assert_allclose(loss, expected.item(), rtol=1e-10)
-    assert len(grads) == len(params)
-    for layer, (group, got) in enumerate(zip(params, grads)):
-        got = [np.asarray(g, dtype=np.float64) for g in got]
+    assert len(grads) == len(model.get_weights())
+    for layer, (group, got) in enumerate(zip(params, _grouped(model, grads))):
         assert len(got) == len(group), f"layer {layer}"
         for name, t, g in zip(("W", "b", "gamma", "beta"), group, got):
             want = t.grad.numpy()

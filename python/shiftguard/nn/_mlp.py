@@ -34,6 +34,34 @@ except ImportError:  # pragma: no cover - older scikit-learn
         return estimator._validate_data(*args, **kwargs)
 
 
+
+def _cpu_has_avx_fma() -> bool:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
+                    return "avx" in flags and "fma" in flags
+    except OSError:
+        pass
+    return False
+
+
+def _select_backend() -> Any:
+    """The compiled trainer: ``shiftguard._core_nn_avx`` (built with AVX and FMA) on CPUs
+    that have both, else the portable one in ``shiftguard._core``."""
+    if _cpu_has_avx_fma():
+        try:
+            from .. import _core_nn_avx
+
+            return _core_nn_avx
+        except ImportError:
+            pass
+    return _core
+
+
+_nn = _select_backend()
+
 __all__ = [
     "MLPClassifier",
     "MLPRegressor",
@@ -382,13 +410,13 @@ class _BaseMLP(BaseEstimator):
 
     def _build_model(self, n_inputs: int, n_outputs: int, seed: int) -> Any:
         hidden = self._hidden_sizes()
-        cls = _core.MLP32 if self._dtype() == np.float32 else _core.MLP64
+        cls = _nn.MLP32 if self._dtype() == np.float32 else _nn.MLP64
         return cls(
             n_inputs,
             hidden,
             self._activations(len(hidden)),
             n_outputs,
-            self._output_kind,
+            "sigmoid" if self._output_kind == "softmax" and n_outputs == 1 else self._output_kind,
             self._dropouts(len(hidden)),
             bool(self.layer_norm),
             str(self.init),
@@ -468,7 +496,7 @@ class _BaseMLP(BaseEstimator):
             return None
 
         try:
-            raw = _core.nn_fit(model, X, Y, w, X_val, Y_val, w_val, config, callback)
+            raw = _nn.nn_fit(model, X, Y, w, X_val, Y_val, w_val, config, callback)
         finally:
             if progress is not None:
                 progress.close()
@@ -530,13 +558,15 @@ class _BaseMLP(BaseEstimator):
     def coefs_(self) -> list[np.ndarray]:
         """Weight matrices (fan_in x fan_out) of each dense layer."""
         self._require_fitted()
-        return [np.asarray(layer[0]) for layer in self._model.get_weights()]
+        n_dense = len(self._model.layer_sizes) - 1
+        return [np.asarray(layer[0]) for layer in self._model.get_weights()[:n_dense]]
 
     @property
     def intercepts_(self) -> list[np.ndarray]:
         """Bias vectors of each dense layer."""
         self._require_fitted()
-        return [np.asarray(layer[1]).ravel() for layer in self._model.get_weights()]
+        n_dense = len(self._model.layer_sizes) - 1
+        return [np.asarray(layer[1]).ravel() for layer in self._model.get_weights()[:n_dense]]
 
     def plot_history(self, ax: Any = None, metric: bool = False) -> Any:
         """Learning curves: training and validation loss per epoch (the validation score with
@@ -586,7 +616,7 @@ class _BaseMLP(BaseEstimator):
             seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
             config["seed"] = seed
             model = self._build_model(X_train.shape[1], Y_train.shape[1], seed)
-            raw = _core.nn_lr_range_test(
+            raw = _nn.nn_lr_range_test(
                 model, X_train, Y_train, w_train, config, lr_min, lr_max, n_steps
             )
         finally:
@@ -740,7 +770,7 @@ class _BaseMLP(BaseEstimator):
             raise ValueError(f"data holds a {meta.get('class')!r}, not a {cls.__name__}")
         estimator = cls(**{**meta["params"], "dtype": np.dtype(meta["dtype"]).type})
         estimator.hidden_layer_sizes = tuple(meta["params"]["hidden_layer_sizes"])
-        model = (_core.MLP32 if meta["dtype"] == "float32" else _core.MLP64).load(
+        model = (_nn.MLP32 if meta["dtype"] == "float32" else _nn.MLP64).load(
             data[16 + length :]
         )
         estimator._restore(model, meta)
@@ -777,9 +807,11 @@ class _BaseMLP(BaseEstimator):
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        if "_fitted_dtype" in state:  # the canonical dtype object, not an unpickled copy
+            state["_fitted_dtype"] = np.dtype(np.dtype(state["_fitted_dtype"]).name)
         if "_model" in state:
-            dtype = np.dtype(state["_fitted_dtype"])
-            model = (_core.MLP32 if dtype == np.float32 else _core.MLP64).load(state["_model"])
+            dtype = state["_fitted_dtype"]
+            model = (_nn.MLP32 if dtype == np.float32 else _nn.MLP64).load(state["_model"])
             state["_model"] = model
             state["_quantized"] = model.quantize_int8() if state["_quantized"] else None
         self.__dict__.update(state)
@@ -972,7 +1004,15 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         n_classes = len(self.classes_)
         if weight is None:
             return None
+        from .. import imbalance
+
+        shared = getattr(imbalance, "compute_class_weight", None)
         if isinstance(weight, str):
+            if shared is not None:  # shiftguard.imbalance's weights, when that part is built
+                return np.asarray(
+                    shared(weight, classes=self.classes_, y=self.classes_[y_index]),
+                    dtype=np.float64,
+                )
             if weight != "balanced":
                 raise ValueError(f"class_weight must be None, 'balanced' or a dict, got {weight!r}")
             counts = np.bincount(y_index, minlength=n_classes).astype(np.float64)
@@ -1149,7 +1189,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         logits = self._logits(X)
         labels = (Y[:, 0] if Y.shape[1] == 1 else Y.argmax(axis=1)).astype(np.int64)
         weights = np.ones(len(labels)) if w is None else np.asarray(w, dtype=np.float64)
-        self.temperature_ = float(_core.nn_fit_temperature(logits, labels, weights))
+        self.temperature_ = float(_nn.nn_fit_temperature(logits, labels, weights))
 
     def calibrate_temperature(self, X_val: Any, y_val: Any, sample_weight: Any = None) -> float:
         """Temperature scaling: find ``T > 0`` minimising the negative log-likelihood of
@@ -1193,7 +1233,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         return out
 
     def predict_log_proba(self, X: Any) -> np.ndarray:
-        """Logarithm of :meth:`predict_proba`."""
+        """Logarithm of :meth:`predict_proba` (``-inf`` where a float32 probability
+        rounded to 0)."""
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
