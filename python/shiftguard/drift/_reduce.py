@@ -14,6 +14,7 @@ classifier two-sample test.
 from __future__ import annotations
 
 import numbers
+import warnings
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -582,6 +583,7 @@ class ClassifierDrift:
         self.n_folds = _check_count(n_folds, "n_folds", 2)
         self.test = _check_test(test)
         self.seed = _check_seed(seed, "seed") % 2**32
+        self._default_model = model is None
         if model is None:
             model = default_drift_classifier(self.seed)
         elif isinstance(model, str) and model == "logistic":
@@ -621,7 +623,14 @@ class ClassifierDrift:
             model = clone(self.model)
             if "random_state" in model.get_params():
                 model.set_params(random_state=self.seed)
-            model.fit(data[train], labels[train])
+            with warnings.catch_warnings():
+                if self._default_model:
+                    # the default MLP stops early and restores its best epoch, so a rising
+                    # validation loss is already handled: no OverfittingWarning per fold
+                    from ..nn import OverfittingWarning
+
+                    warnings.simplefilter("ignore", OverfittingWarning)
+                model.fit(data[train], labels[train])
             column = list(model.classes_).index(1)
             scores[held_out] = model.predict_proba(data[held_out])[:, column]
         return scores, labels
