@@ -12,10 +12,12 @@ scikit-learn through threadpoolctl).
    a PyTorch loop and ``sklearn.neural_network.MLPClassifier`` (alpha=0, no early stop).
 2. **Training speed.** A 100-256-256-2 network on 100,000 rows, 10 epochs, batch 32 and
    256: median wall time of ``fit`` over repeats; ratios PyTorch / shiftguard and
-   scikit-learn / shiftguard. Achieved GFLOP/s = 6 x (weights) x rows x epochs / time
-   (forward 2, backward 4 flops per weight and sample), next to the peak of a float32 matrix
-   product on this machine (the C++ micro-benchmark of Eigen when built, else a NumPy
-   float32 matmul, which is OpenBLAS, not Eigen; the script says which).
+   scikit-learn / shiftguard. Achieved GFLOP/s = training flops / time (2 flops per
+   multiply-add of the forward product, weight gradient and input gradient of each layer,
+   no input gradient for the first layer), next to the peak of a float32 matrix
+   product on this machine (benchmarks/cpp/bench_nn.cpp's Eigen product of the training
+   shapes when that program is built, else a NumPy float32 matmul, which is OpenBLAS, not
+   Eigen; the script says which).
 3. **Single-row inference latency** of the same network: ``predict_proba`` of the
    estimator (with scikit-learn's input validation) and the bare core network, against
    ``model(x)`` under ``torch.inference_mode()``; medians over many calls.
@@ -163,25 +165,45 @@ def _median_time(function: Callable[[], Any], repeats: int) -> float:
 
 
 def peak_gflops(threads: int) -> tuple[float, str]:
-    """Peak float32 GEMM: the Eigen micro-benchmark of nn-core when it was built, else NumPy."""
+    """Peak float32 GEMM: the C++ micro-benchmark (benchmarks/cpp/bench_nn.cpp, which times a
+    plain Eigen float32 product of the training shapes) when it has been built, else NumPy."""
     root = Path(__file__).resolve().parents[1]
-    for candidate in sorted(root.glob("build/*/benchmarks/cpp/bench_nn*")):
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            try:
-                out = subprocess.run(
-                    [str(candidate), "--gemm-peak"], capture_output=True, text=True, timeout=120
-                ).stdout
-                for line in out.splitlines():
-                    if "GFLOP/s" in line:
-                        return float(line.split()[-2]), f"Eigen float32 GEMM ({candidate.name})"
-            except (OSError, subprocess.SubprocessError, ValueError, IndexError):
-                pass
+    candidates = sorted(root.glob("build/*/benchmarks/cpp/bench_nn_avx")) + sorted(
+        root.glob("build/*/benchmarks/cpp/bench_nn")
+    )
+    for candidate in candidates:
+        if not (candidate.is_file() and os.access(candidate, os.X_OK)):
+            continue
+        try:
+            out = subprocess.run(
+                [str(candidate), "--rows", "20000", "--repeat", "3"],
+                capture_output=True, text=True, timeout=300,
+            ).stdout
+        except (OSError, subprocess.SubprocessError):
+            continue
+        peaks = []
+        for line in out.splitlines():
+            fields = line.split()
+            if len(fields) == 5 and fields[0] in ("32", "256"):
+                peaks.append(float(fields[4]))
+        if peaks:
+            return max(peaks), f"Eigen float32 GEMM of the training shapes ({candidate.name})"
     from threadpoolctl import threadpool_limits
 
     a = np.random.default_rng(0).normal(size=(1024, 1024)).astype(np.float32)
     with threadpool_limits(threads):
         seconds = _median_time(lambda: a @ a, 7)
     return 2 * 1024**3 / seconds / 1e9, "NumPy float32 matmul 1024^3 (OpenBLAS, not Eigen)"
+
+
+def training_flops_per_row(sizes: list[int]) -> float:
+    """2 flops per multiply-add of the forward product, the weight gradient and the input
+    gradient of each layer (none for the first layer), as benchmarks/cpp/bench_nn.cpp."""
+    flops = 0.0
+    for layer, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        products = 2 if layer == 0 else 3
+        flops += 2.0 * products * fan_in * fan_out
+    return flops
 
 
 def speed(rows: int, epochs: int, repeats: int, threads: int, with_sklearn: bool) -> None:
@@ -191,8 +213,7 @@ def speed(rows: int, epochs: int, repeats: int, threads: int, with_sklearn: bool
     x = rng.normal(size=(rows, 100)).astype(np.float32)
     y = (x[:, :10].sum(axis=1) + 0.5 * rng.normal(size=rows) > 0).astype(np.int64)
     hidden = (256, 256)
-    n_weights = 100 * 256 + 256 * 256 + 256 * 2
-    flops = 6.0 * n_weights * rows * epochs
+    flops = training_flops_per_row([100, 256, 256, 2]) * rows * epochs
     peak, peak_source = peak_gflops(threads)
     print(f"\n== 2. training time, 100-256-256-2, {rows:,} rows, {epochs} epochs, Adam, "
           f"median of {repeats}")
