@@ -282,7 +282,15 @@ def test_lr_find_returns_curve_and_does_not_change_the_estimator(cancer):
     assert np.all(np.diff(result.learning_rates) > 0)
     assert 1e-5 <= result.suggested_lr <= 1.0
     assert not hasattr(clf, "n_iter_")
-    assert list(result.to_frame().columns) == ["learning_rate", "loss"]
+    assert list(result.to_frame().columns) == ["learning_rate", "loss", "raw_loss"]
+    # the smoothed curve is the bias-corrected exponential average (0.98) of the raw losses
+    average, smoothed = 0.0, []
+    for step, loss in enumerate(result.raw_losses, start=1):
+        average = 0.98 * average + 0.02 * loss
+        smoothed.append(average / (1 - 0.98**step))
+    np.testing.assert_allclose(result.losses, smoothed, rtol=1e-9)
+    # a fast-rising rate makes the loss fall: the smoothed loss ends below its start
+    assert result.losses.min() < result.losses[0]
 
 
 def test_prune_and_quantize_report(cancer):

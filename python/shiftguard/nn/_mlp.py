@@ -100,12 +100,17 @@ class LRRangeResult:
     suggested_lr: float
     learning_rates: np.ndarray = field(repr=False)
     losses: np.ndarray = field(repr=False)
+    raw_losses: np.ndarray = field(repr=False)
+    """The mini-batch losses before smoothing."""
 
     def to_frame(self) -> Any:
-        """The curve as a pandas DataFrame with columns ``learning_rate`` and ``loss``."""
+        """The curve as a pandas DataFrame with columns ``learning_rate``, ``loss``
+        (smoothed) and ``raw_loss``."""
         import pandas as pd
 
-        return pd.DataFrame({"learning_rate": self.learning_rates, "loss": self.losses})
+        return pd.DataFrame(
+            {"learning_rate": self.learning_rates, "loss": self.losses, "raw_loss": self.raw_losses}
+        )
 
     def plot(self, ax: Any = None) -> Any:
         """Loss against learning rate (log scale) with the suggestion marked; returns the Axes."""
@@ -626,6 +631,7 @@ class _BaseMLP(BaseEstimator):
             suggested_lr=float(raw["suggested_lr"]),
             learning_rates=np.asarray(raw["lrs"], dtype=np.float64),
             losses=np.asarray(raw["losses"], dtype=np.float64),
+            raw_losses=np.asarray(raw["raw_losses"], dtype=np.float64),
         )
 
     # ------------------------------------------------------------------ compression
