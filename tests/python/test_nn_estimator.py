@@ -376,3 +376,41 @@ def test_validation_split_that_leaves_a_class_empty():
     with pytest.raises(ValueError, match="leaves the validation set without class 1"):
         clf.fit(x, y)
     assert not hasattr(clf, "n_iter_")  # nothing was trained
+
+
+def test_learning_rate_schedules_in_history(cancer):
+    torch = pytest.importorskip("torch")
+    x, y = cancer
+    step = MLPClassifier((8,), learning_rate_init=0.01, lr_schedule="step", lr_step_size=3,
+                         lr_gamma=0.5, max_iter=10, random_state=0).fit(x, y)
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.01)
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=3, gamma=0.5)
+    expected = []
+    for _ in range(10):
+        expected.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step()
+    np.testing.assert_allclose(step.history_["learning_rate"], expected, rtol=1e-12)
+    cosine = MLPClassifier((8,), learning_rate_init=0.01, lr_schedule="cosine", warmup_epochs=2,
+                           max_iter=10, random_state=0).fit(x, y)
+    epochs = np.arange(10)
+    warm = 0.01 * (epochs + 1) / 2
+    decay = 0.01 * 0.5 * (1 + np.cos(np.pi * (epochs - 2) / 8))
+    np.testing.assert_allclose(
+        cosine.history_["learning_rate"], np.where(epochs < 2, warm, decay), rtol=1e-12
+    )
+
+
+def test_dropout_layer_norm_and_clipping_train_reproducibly(cancer):
+    x, y = cancer
+    kwargs = dict(hidden_layer_sizes=(32, 16), dropout=[0.3, 0.1], layer_norm=True, clip_norm=1.0,
+                  activation=["gelu", "tanh"], solver="rmsprop", learning_rate_init=3e-3,
+                  max_iter=30, random_state=2)
+    a = MLPClassifier(**kwargs).fit(x, y)
+    b = MLPClassifier(**kwargs).fit(x, y)
+    assert a.score(x, y) > 0.95
+    np.testing.assert_array_equal(a.predict_proba(x), b.predict_proba(x))
+    # dropout is off at inference: predictions are a deterministic function of the input
+    np.testing.assert_array_equal(a.predict_proba(x), a.predict_proba(x))
+    with pytest.raises(ValueError, match="dropout"):
+        MLPClassifier((8,), dropout=1.0).fit(x, y)
