@@ -269,7 +269,9 @@ loss_value train_step(mlp<Scalar>& model, const train_config& config,
                     &delta);
   if (!std::isfinite(value.loss)) return value;
   backward_pass(model, input, rows, work, any_dropout, gradient.data());
-  clip_gradient_norm(gradient.data(), gradient.size(), config.optimizer.clip_norm);
+  if (config.optimizer.clip_norm > 0) {
+    clip_gradient_norm(gradient.data(), gradient.size(), config.optimizer.clip_norm);
+  }
   opt.step(model.parameters().data(), gradient.data(), gradient.size(), lr);
   model.apply_mask();
   return value;
@@ -464,8 +466,9 @@ struct lr_range_result {
 /// rate raised exponentially from lr_min to lr_max over n_steps (cycling through the data in
 /// seeded order), recording the smoothed loss; stops early when the smoothed loss exceeds 4x
 /// its minimum or is not finite. The suggestion is the rate at the steepest descent of the
-/// smoothed loss against log(rate) (most negative finite difference), among the steps before
-/// the minimum; when fewer than 3 steps were recorded, the rate of the minimum divided by 10.
+/// smoothed loss against log(rate) (most negative difference over a window of count/20 steps,
+/// skipping the first tenth of the steps), up to the minimum; when fewer than 3 steps were
+/// recorded or the minimum comes first, the rate of the minimum divided by 10.
 /// `model` itself is not modified.
 template <class Scalar, class X, class Y>
 lr_range_result lr_range_test(const mlp<Scalar>& model, const Eigen::MatrixBase<X>& x,
@@ -523,15 +526,19 @@ lr_range_result lr_range_test(const mlp<Scalar>& model, const Eigen::MatrixBase<
   }
   const auto minimum = static_cast<std::size_t>(
       std::min_element(result.losses.begin(), result.losses.end()) - result.losses.begin());
-  if (count < 3 || minimum < 2) {
+  // Slopes over a window of count/20 steps (at least 1), after skipping the first tenth of
+  // the steps, where the smoothed loss still averages few batches.
+  const std::size_t window = std::max<std::size_t>(1, count / 20);
+  const std::size_t first = std::max<std::size_t>(window, count / 10);
+  if (count < 3 || minimum < first) {
     result.suggested_lr = result.learning_rates[minimum] / 10.0;
     return result;
   }
   double steepest = std::numeric_limits<double>::infinity();
-  std::size_t at = 0;
-  for (std::size_t i = 1; i <= minimum; ++i) {
-    const double slope = (result.losses[i] - result.losses[i - 1]) /
-                         (std::log(result.learning_rates[i]) - std::log(result.learning_rates[i - 1]));
+  std::size_t at = minimum;
+  for (std::size_t i = first; i <= minimum; ++i) {
+    const double slope = (result.losses[i] - result.losses[i - window]) /
+                         (std::log(result.learning_rates[i]) - std::log(result.learning_rates[i - window]));
     if (slope < steepest) {
       steepest = slope;
       at = i;
