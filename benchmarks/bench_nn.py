@@ -24,7 +24,8 @@ scikit-learn through threadpoolctl).
 
 Usage::
 
-    python benchmarks/bench_nn.py              # full run (several minutes)
+    python benchmarks/bench_nn.py              # full run (several minutes on an idle machine)
+    python benchmarks/bench_nn.py --rows 20000 --epochs 2 --repeats 1 --no-accuracy
     python benchmarks/bench_nn.py --quick      # smoke run
 """
 
@@ -275,6 +276,9 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="small smoke run")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--rows", type=int, default=100_000, help="rows of the speed part")
+    parser.add_argument("--epochs", type=int, default=10, help="epochs of the speed part")
+    parser.add_argument("--no-accuracy", action="store_true", help="skip the accuracy part")
     parser.add_argument("--no-sklearn-speed", action="store_true",
                         help="skip scikit-learn in the (slow) training-speed part")
     args = parser.parse_args()
@@ -292,8 +296,9 @@ def main() -> int:
         accuracy(seeds=2, epochs=5, threads=args.threads)
         speed(rows=5000, epochs=1, repeats=1, threads=args.threads, with_sklearn=True)
     else:
-        accuracy(seeds=5, epochs=50, threads=args.threads)
-        speed(rows=100_000, epochs=10, repeats=args.repeats, threads=args.threads,
+        if not args.no_accuracy:
+            accuracy(seeds=5, epochs=50, threads=args.threads)
+        speed(rows=args.rows, epochs=args.epochs, repeats=args.repeats, threads=args.threads,
               with_sklearn=not args.no_sklearn_speed)
     return 0
 
