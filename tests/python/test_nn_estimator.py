@@ -12,6 +12,7 @@ from sklearn.metrics import balanced_accuracy_score, log_loss
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from shiftguard.nn._mlp import _nn
 from shiftguard.nn import (
     MLPClassifier,
     MLPRegressor,
@@ -35,7 +36,8 @@ def _expected_failed(estimator):
     if estimator.dtype is not np.float32:
         return {}
     failed = {"check_sample_weight_equivalence_on_dense_data": _FLOAT32_WEIGHT_REASON}
-    if isinstance(estimator, MLPRegressor):
+    if isinstance(estimator, MLPRegressor) and _nn.__name__.endswith("_core_nn_avx"):
+        # seen with the AVX+FMA build only; the portable build passes
         failed["check_methods_subset_invariance"] = _FLOAT32_SUBSET_REASON
     return failed
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import numbers
+import os
 import struct
 import time
 import warnings
@@ -48,9 +49,14 @@ def _cpu_has_avx_fma() -> bool:
 
 
 def _select_backend() -> Any:
-    """The compiled trainer: ``shiftguard._core_nn_avx`` (built with AVX and FMA) on CPUs
-    that have both, else the portable one in ``shiftguard._core``."""
-    if _cpu_has_avx_fma():
+    """The compiled trainer: the portable one in ``shiftguard._core`` by default;
+    ``shiftguard._core_nn_avx`` (built with AVX and FMA) when the environment variable
+    ``SHIFTGUARD_NN_AVX=1`` is set and the CPU has both.
+
+    The AVX build is opt-in because its results were found to depend on the memory alignment
+    of the training buffers (vectorised updates with a scalar head/tail round differently
+    with FMA), so two fits with the same seed could differ in the last bits."""
+    if os.environ.get("SHIFTGUARD_NN_AVX") == "1" and _cpu_has_avx_fma():
         try:
             from .. import _core_nn_avx
 
