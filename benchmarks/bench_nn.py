@@ -44,9 +44,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
-from _machine import cpu_model
-
 import shiftguard
+from _machine import cpu_model
 from shiftguard.nn import MLPClassifier
 
 SEED = 20261123
@@ -223,15 +222,18 @@ def speed(rows: int, epochs: int, repeats: int, threads: int, with_sklearn: bool
           f"{'ratio':>7}{'sklearn s':>11}{'ratio':>7}")
     for batch in (32, 256):
         ours = _median_time(
-            lambda: shiftguard_mlp(hidden, epochs, batch, 1e-3, 0, threads).fit(x, y), repeats
+            lambda b=batch: shiftguard_mlp(hidden, epochs, b, 1e-3, 0, threads).fit(x, y),
+            repeats,
         )
-        theirs = _median_time(lambda: TorchMLP(hidden, epochs, batch, 1e-3, 0).fit(x, y), repeats)
+        theirs = _median_time(
+            lambda b=batch: TorchMLP(hidden, epochs, b, 1e-3, 0).fit(x, y), repeats
+        )
         line = (f"{batch:>6}{ours:>14.2f}{flops / ours / 1e9:>9.2f}"
                 f"{100 * flops / ours / 1e9 / peak:>7.1f}%{theirs:>11.2f}{theirs / ours:>6.1f}x")
         if with_sklearn:
             with threadpool_limits(threads):
                 sk = _median_time(
-                    lambda: _fit_quiet(sklearn_mlp(hidden, epochs, batch, 1e-3, 0), x, y), 1
+                    lambda b=batch: _fit_quiet(sklearn_mlp(hidden, epochs, b, 1e-3, 0), x, y), 1
                 )
             line += f"{sk:>11.2f}{sk / ours:>6.1f}x"
         print(line, flush=True)

@@ -3,14 +3,12 @@ rate without drift, power under shift, and the former logistic default still rea
 
 import numpy as np
 import pytest
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
+from conftest import LONG
 from scipy.stats import binom
-
 from shiftguard.drift import ClassifierDrift, default_drift_classifier
 from shiftguard.nn import MLPClassifier
-
-from conftest import LONG
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
 
 REPETITIONS = 200 if LONG else 20
 

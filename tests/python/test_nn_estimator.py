@@ -7,18 +7,17 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.datasets import load_breast_cancer, make_classification
-from sklearn.metrics import balanced_accuracy_score, log_loss
-from sklearn.preprocessing import StandardScaler
-from sklearn.utils.estimator_checks import parametrize_with_checks
-
-from shiftguard.nn._mlp import _nn
 from shiftguard.nn import (
     MLPClassifier,
     MLPRegressor,
     NaNLossError,
     OverfittingWarning,
 )
+from shiftguard.nn._mlp import _nn
+from sklearn.datasets import load_breast_cancer, make_classification
+from sklearn.metrics import balanced_accuracy_score, log_loss
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 # The float32 networks (the default) fail two checks by float32 rounding only; the float64
 # networks below pass both, which shows the arithmetic is right:

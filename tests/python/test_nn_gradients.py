@@ -48,7 +48,10 @@ def _torch_params(model):
     for w, b, gamma, beta in _layers(model):
         group = [torch.tensor(w, requires_grad=True), torch.tensor(b, requires_grad=True)]
         if gamma is not None:
-            group += [torch.tensor(gamma, requires_grad=True), torch.tensor(beta, requires_grad=True)]
+            group += [
+                torch.tensor(gamma, requires_grad=True),
+                torch.tensor(beta, requires_grad=True),
+            ]
         params.append(group)
     return params
 
@@ -232,11 +235,13 @@ OPTIMIZERS = {
         lambda p, lr: torch.optim.Adam(p, lr=lr, betas=(0.9, 0.99), eps=1e-8, weight_decay=1e-3),
     ),
     "adamw": (
-        {"optimizer": "adamw", "beta1": 0.85, "beta2": 0.999, "epsilon": 1e-7, "weight_decay": 0.05},
+        {"optimizer": "adamw", "beta1": 0.85, "beta2": 0.999, "epsilon": 1e-7,
+         "weight_decay": 0.05},
         lambda p, lr: torch.optim.AdamW(p, lr=lr, betas=(0.85, 0.999), eps=1e-7, weight_decay=0.05),
     ),
     "rmsprop": (
-        {"optimizer": "rmsprop", "rho": 0.95, "epsilon": 1e-8, "momentum": 0.0, "weight_decay": 0.0},
+        {"optimizer": "rmsprop", "rho": 0.95, "epsilon": 1e-8, "momentum": 0.0,
+         "weight_decay": 0.0},
         lambda p, lr: torch.optim.RMSprop(p, lr=lr, alpha=0.95, eps=1e-8),
     ),
 }
@@ -275,5 +280,6 @@ def test_optimizer_steps_match_torch_optim(name):
     for layer, (group, got) in enumerate(zip(params, _layers(model))):
         for label, t, g in zip(("W", "b"), group, got):
             np.testing.assert_allclose(
-                g, t.detach().numpy(), rtol=1e-7, atol=1e-10, err_msg=f"{name} layer {layer} {label}"
+                g, t.detach().numpy(), rtol=1e-7, atol=1e-10,
+                err_msg=f"{name} layer {layer} {label}",
             )

@@ -370,7 +370,9 @@ class _BaseMLP(BaseEstimator):
             "step_size": _check_int("lr_step_size", self.lr_step_size, 1),
             "gamma": _check_positive("lr_gamma", self.lr_gamma),
             "warmup_epochs": _check_int("warmup_epochs", self.warmup_epochs, 0),
-            "plateau_patience": max(1, _check_int("n_iter_no_change", self.n_iter_no_change, 1) // 2),
+            "plateau_patience": max(
+                1, _check_int("n_iter_no_change", self.n_iter_no_change, 1) // 2
+            ),
             "plateau_factor": _check_positive("lr_gamma", self.lr_gamma),
             "min_lr": 0.0,
             "batch_size": batch,
@@ -644,7 +646,8 @@ class _BaseMLP(BaseEstimator):
 
     def _packed_nbytes(self) -> int:
         itemsize = self._fitted_dtype.itemsize
-        nonzero = sum(int(np.count_nonzero(a)) for layer in self._model.get_weights() for a in layer)
+        weights = self._model.get_weights()
+        nonzero = sum(int(np.count_nonzero(a)) for layer in weights for a in layer)
         total = int(self._model.n_parameters)
         if nonzero == total:
             return total * itemsize
@@ -1093,7 +1096,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
             self.classes_ = np.unique(y)
         if len(self.classes_) < 2:
             raise ValueError(
-                f"y has only one class ({self.classes_[0]!r}); a classifier needs at least 2 classes"
+                f"y has only one class ({self.classes_[0]!r}); a classifier needs at least "
+                "2 classes"
             )
         self._fitted_dtype = dtype
         y_index = self._labels_to_index(y, "y")
@@ -1138,7 +1142,9 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         if not np.all(np.isfinite(w)) or np.any(w < 0):
             raise ValueError("sample_weight must be finite and >= 0")
         if not w.sum() > 0:
-            raise ValueError("sample_weight is zero for every sample; at least one weight must be > 0")
+            raise ValueError(
+                "sample_weight is zero for every sample; at least one weight must be > 0"
+            )
         return w.astype(dtype)
 
     def _stratified_split(self, y_index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
