@@ -58,6 +58,7 @@ def test_python_examples_run(code, tmp_path, monkeypatch):
         "shiftguard.imbalance._under",
         "shiftguard.imbalance._over",
         "shiftguard.imbalance._combine",
+        "shiftguard.nn._mlp",
     ],
 )
 def test_docstring_examples(module):

@@ -51,6 +51,7 @@ from ._reduce import (
     ClassifierTestResult,
     GaussianRandomProjection,
     classifier_two_sample_test,
+    default_drift_classifier,
 )
 from ._scores import (
     CategoricalDistanceResult,
@@ -108,6 +109,7 @@ __all__ = [
     "chi2_homogeneity",
     "classifier_two_sample_test",
     "correct_p_values",
+    "default_drift_classifier",
     "cramervonmises_2samp",
     "energy_distance",
     "energy_test",

@@ -14,6 +14,7 @@ classifier two-sample test.
 from __future__ import annotations
 
 import numbers
+import warnings
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -31,6 +32,7 @@ __all__ = [
     "GaussianRandomProjection",
     "PCA",
     "classifier_two_sample_test",
+    "default_drift_classifier",
 ]
 
 
@@ -504,6 +506,35 @@ class ClassifierDriftResult:
         }
 
 
+def default_drift_classifier(seed: int = 0) -> Any:
+    """The classifier :class:`ClassifierDrift` trains when given none: ``StandardScaler``
+    followed by ``shiftguard.nn.MLPClassifier((32,), learning_rate_init=0.01, max_iter=100,
+    early_stopping=True, n_iter_no_change=5, random_state=seed)``.
+
+    Examples
+    --------
+    >>> from shiftguard.drift import default_drift_classifier
+    >>> default_drift_classifier(0).steps[-1][1].hidden_layer_sizes
+    (32,)
+    """
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from ..nn import MLPClassifier
+
+    return make_pipeline(
+        StandardScaler(),
+        MLPClassifier(
+            (32,),
+            learning_rate_init=0.01,
+            max_iter=100,
+            early_stopping=True,
+            n_iter_no_change=5,
+            random_state=seed,
+        ),
+    )
+
+
 class ClassifierDrift:
     """Classifier two-sample drift detector (alibi-detect's ``ClassifierDrift``).
 
@@ -515,9 +546,13 @@ class ClassifierDrift:
     Parameters
     ----------
     x_ref : array_like or pandas.DataFrame (n_samples, n_features)
-    model : scikit-learn classifier, optional
-        Any estimator with ``fit`` and ``predict_proba``; cloned for every fold. Default:
-        ``LogisticRegression(max_iter=1000)``.
+    model : scikit-learn classifier or "logistic", optional
+        Any estimator with ``fit`` and ``predict_proba``; cloned for every fold. Default
+        (``None``): :func:`default_drift_classifier`, a standardising pipeline in front of a
+        small :class:`shiftguard.nn.MLPClassifier` (one hidden layer of 32, early stopping),
+        which also finds shifts a linear model cannot see (a change of spread or
+        correlation). ``"logistic"``: ``LogisticRegression(max_iter=1000)``, the default
+        before the MLP existed.
     p_val : float, default 0.05
     n_folds : int, default 5
         Folds of the stratified k-fold (>= 2).
@@ -548,7 +583,10 @@ class ClassifierDrift:
         self.n_folds = _check_count(n_folds, "n_folds", 2)
         self.test = _check_test(test)
         self.seed = _check_seed(seed, "seed") % 2**32
+        self._default_model = model is None
         if model is None:
+            model = default_drift_classifier(self.seed)
+        elif isinstance(model, str) and model == "logistic":
             from sklearn.linear_model import LogisticRegression
 
             model = LogisticRegression(max_iter=1000)
@@ -585,7 +623,14 @@ class ClassifierDrift:
             model = clone(self.model)
             if "random_state" in model.get_params():
                 model.set_params(random_state=self.seed)
-            model.fit(data[train], labels[train])
+            with warnings.catch_warnings():
+                if self._default_model:
+                    # the default MLP stops early and restores its best epoch, so a rising
+                    # validation loss is already handled: no OverfittingWarning per fold
+                    from ..nn import OverfittingWarning
+
+                    warnings.simplefilter("ignore", OverfittingWarning)
+                model.fit(data[train], labels[train])
             column = list(model.classes_).index(1)
             scores[held_out] = model.predict_proba(data[held_out])[:, column]
         return scores, labels
