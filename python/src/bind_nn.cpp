@@ -74,14 +74,14 @@ py::array_t<Scalar> to_numpy_vector(const Eigen::Ref<const vector<Scalar>>& valu
 
 // Optional 1-D weights (None -> empty), copied as Scalar.
 template <class Scalar>
-std::vector<Scalar> weights_vector(const py::object& weights, const char* name) {
+aligned_vector<Scalar> weights_vector(const py::object& weights, const char* name) {
   if (weights.is_none()) return {};
   const auto array = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(weights);
   if (!array) throw type_error(std::string(name) + " must be a 1-D array of numbers or None");
   if (array.ndim() != 1) {
     throw shape_error(std::string(name) + " must be 1-D, got " + std::to_string(array.ndim()) + "-D");
   }
-  std::vector<Scalar> out(static_cast<std::size_t>(array.shape(0)));
+  aligned_vector<Scalar> out(static_cast<std::size_t>(array.shape(0)));
   for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<Scalar>(array.data()[i]);
   return out;
 }
@@ -195,7 +195,7 @@ void set_weights(nn::mlp<Scalar>& model, const py::list& weights) {
     throw shape_error("weights must be a list of " + std::to_string(expected) +
                       " (W, b) / (gamma, beta) pairs, got " + std::to_string(weights.size()));
   }
-  std::vector<Scalar> values = model.parameters();
+  aligned_vector<Scalar> values = model.parameters();
   const auto copy_into = [&](const py::handle& item, index offset, index rows, index cols,
                              const std::string& what) {
     const auto array = py::array_t<Scalar, py::array::c_style | py::array::forcecast>::ensure(item);
@@ -265,8 +265,8 @@ py::dict nn_fit(nn::mlp<Scalar>& model, const py::array& x, const py::array& y,
                 const py::object& sample_weight_val, const py::dict& config_dict,
                 const py::object& callback) {
   const nn::train_config config = parse_config(config_dict);
-  const std::vector<Scalar> weights = weights_vector<Scalar>(sample_weight, "sample_weight");
-  const std::vector<Scalar> weights_val = weights_vector<Scalar>(sample_weight_val, "sample_weight_val");
+  const aligned_vector<Scalar> weights = weights_vector<Scalar>(sample_weight, "sample_weight");
+  const aligned_vector<Scalar> weights_val = weights_vector<Scalar>(sample_weight_val, "sample_weight_val");
   if (x_val.is_none() != y_val.is_none()) {
     throw invalid_argument("X_val and Y_val must both be given or both be None");
   }
@@ -398,10 +398,10 @@ void bind_mlp(py::module_& module, const char* name, bool local) {
              const py::object& sample_weight, const py::dict& config_dict) {
             long long dropout_seed = -1;
             const nn::train_config config = parse_config(config_dict, &dropout_seed);
-            const std::vector<Scalar> weights = weights_vector<Scalar>(sample_weight, "sample_weight");
+            const aligned_vector<Scalar> weights = weights_vector<Scalar>(sample_weight, "sample_weight");
             const py::array y_kept = viewable<Scalar>(y, "Y");
             const auto y_view = matrix_view<Scalar>(y_kept, "Y");
-            std::vector<Scalar> gradient;
+            aligned_vector<Scalar> gradient;
             const double loss = with_rows<Scalar>(x, "X", [&](const auto& view) {
               return nn::loss_and_gradient(self, view, y_view, weights, config.loss, gradient,
                                            dropout_seed);
@@ -433,7 +433,7 @@ py::dict lr_range_test(const nn::mlp<Scalar>& model, const py::array& x, const p
                        const py::object& sample_weight, const py::dict& config_dict,
                        double lr_min, double lr_max, int n_steps) {
   const nn::train_config config = parse_config(config_dict);
-  const std::vector<Scalar> weights = weights_vector<Scalar>(sample_weight, "sample_weight");
+  const aligned_vector<Scalar> weights = weights_vector<Scalar>(sample_weight, "sample_weight");
   const py::array y_kept = viewable<Scalar>(y, "Y");
   const auto y_view = matrix_view<Scalar>(y_kept, "Y");
   const nn::lr_range_result result = with_rows<Scalar>(x, "X", [&](const auto& view) {

@@ -108,8 +108,8 @@ class binary_writer {
     write_u64(count);
     for (std::size_t i = 0; i < count; ++i) write_value(data[i]);
   }
-  template <class T>
-  void write_array(const std::vector<T>& values) {
+  template <class T, class Allocator>
+  void write_array(const std::vector<T, Allocator>& values) {
     write_array(values.data(), values.size());
   }
 
@@ -225,10 +225,10 @@ class binary_reader {
     return std::string(data, size);
   }
   /// Reads a length-prefixed array written by binary_writer::write_array.
-  template <class T>
-  std::vector<T> read_array() {
+  template <class T, class Container = std::vector<T>>
+  Container read_array() {
     const auto count = read_count(element_size<T>());
-    std::vector<T> values(count);
+    Container values(count);
     for (auto& value : values) value = read_value<T>();
     return values;
   }

@@ -54,8 +54,8 @@ double weight_sparsity(const mlp<Scalar>& model) {
 namespace detail {
 
 template <class Scalar>
-void prune_positions(const std::vector<Scalar>& parameters, std::vector<index> positions,
-                     double sparsity, std::vector<Scalar>& mask) {
+void prune_positions(const aligned_vector<Scalar>& parameters, std::vector<index> positions,
+                     double sparsity, aligned_vector<Scalar>& mask) {
   const auto n_prune = static_cast<std::size_t>(std::llround(sparsity * static_cast<double>(positions.size())));
   if (n_prune == 0) return;
   std::stable_sort(positions.begin(), positions.end(), [&](index a, index b) {
@@ -74,9 +74,9 @@ void prune(mlp<Scalar>& model, double sparsity, prune_scope scope = prune_scope:
   if (!(sparsity >= 0.0 && sparsity < 1.0)) {
     throw invalid_argument("sparsity must be in [0, 1), got " + std::to_string(sparsity));
   }
-  std::vector<Scalar> mask = model.has_mask()
+  aligned_vector<Scalar> mask = model.has_mask()
                                  ? model.mask()
-                                 : std::vector<Scalar>(model.parameters().size(), Scalar(1));
+                                 : aligned_vector<Scalar>(model.parameters().size(), Scalar(1));
   // Already-pruned weights have magnitude 0 and are selected first.
   std::vector<index> positions;
   for (index l = 0; l < model.n_layers(); ++l) {

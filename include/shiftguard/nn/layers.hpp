@@ -131,7 +131,7 @@ class mlp {
 
   /// Builds the network with the given parameters (layout as parameters()); throws
   /// shape_error when their number does not match the spec. `mask` is empty or as long.
-  mlp(mlp_spec spec, std::vector<Scalar> parameters, std::vector<Scalar> mask = {})
+  mlp(mlp_spec spec, aligned_vector<Scalar> parameters, aligned_vector<Scalar> mask = {})
       : spec_(std::move(spec)) {
     validate_spec(spec_);
     layout();
@@ -208,14 +208,14 @@ class mlp {
     return const_vector_map(parameters_.data() + beta_offset(layer), fan_out(layer));
   }
 
-  std::vector<Scalar>& parameters() { return parameters_; }
-  [[nodiscard]] const std::vector<Scalar>& parameters() const { return parameters_; }
+  aligned_vector<Scalar>& parameters() { return parameters_; }
+  [[nodiscard]] const aligned_vector<Scalar>& parameters() const { return parameters_; }
 
   /// Pruning mask (1 keeps, 0 prunes) over parameters(), empty when the network is not pruned.
-  [[nodiscard]] const std::vector<Scalar>& mask() const { return mask_; }
+  [[nodiscard]] const aligned_vector<Scalar>& mask() const { return mask_; }
   [[nodiscard]] bool has_mask() const { return !mask_.empty(); }
   /// Sets the mask (empty removes it) and zeroes the pruned parameters.
-  void set_mask(std::vector<Scalar> mask) {
+  void set_mask(aligned_vector<Scalar> mask) {
     if (!mask.empty() && static_cast<index>(mask.size()) != n_parameters_) {
       throw shape_error("mask has " + std::to_string(mask.size()) +
                         " values but the network has " + std::to_string(n_parameters_) +
@@ -314,8 +314,8 @@ class mlp {
   mlp_spec spec_;
   std::vector<index> fan_in_, fan_out_, weight_offset_, bias_offset_, gamma_offset_;
   index n_parameters_ = 0;
-  std::vector<Scalar> parameters_;
-  std::vector<Scalar> mask_;
+  aligned_vector<Scalar> parameters_;
+  aligned_vector<Scalar> mask_;
 };
 
 /// Layer-norm epsilon (PyTorch's default).

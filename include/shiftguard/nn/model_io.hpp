@@ -85,8 +85,8 @@ mlp<Scalar> load_model(std::string_view bytes) {
   if (init > 2) reader.fail("unknown init " + std::to_string(init));
   spec.init = static_cast<init_kind>(init);
   spec.seed = reader.read_u64();
-  std::vector<Scalar> parameters = reader.read_array<Scalar>();
-  std::vector<Scalar> mask = reader.read_array<Scalar>();
+  aligned_vector<Scalar> parameters = reader.read_array<Scalar, aligned_vector<Scalar>>();
+  aligned_vector<Scalar> mask = reader.read_array<Scalar, aligned_vector<Scalar>>();
   reader.expect_end();
   try {
     validate_spec(spec);

@@ -170,8 +170,8 @@ class optimizer {
 
  private:
   optimizer_config config_;
-  std::vector<Scalar> first_moment_;
-  std::vector<Scalar> second_moment_;
+  aligned_vector<Scalar> first_moment_;
+  aligned_vector<Scalar> second_moment_;
   long long steps_ = 0;
 };
 

@@ -112,7 +112,7 @@ void check_finite_matrix(const Eigen::MatrixBase<Derived>& x, const char* name) 
 template <class Scalar, class X, class Y>
 void check_data(const mlp<Scalar>& model, const loss_config& loss,
                 const Eigen::MatrixBase<X>& x, const Eigen::MatrixBase<Y>& y,
-                const std::vector<Scalar>& sample_weight, const char* x_name,
+                const aligned_vector<Scalar>& sample_weight, const char* x_name,
                 const char* y_name, const char* weight_name) {
   if (x.rows() < 1) throw shape_error(std::string(x_name) + " has 0 rows; at least 1 is needed");
   if (x.cols() != model.n_inputs()) {
@@ -168,7 +168,7 @@ void check_data(const mlp<Scalar>& model, const loss_config& loss,
 /// (identity output, averaged over outputs), weighted by the sample weights.
 template <class Scalar, class Y>
 double validation_metric(output_kind output, const matrix<Scalar>& logits,
-                         const Eigen::MatrixBase<Y>& y, const std::vector<Scalar>& weight) {
+                         const Eigen::MatrixBase<Y>& y, const aligned_vector<Scalar>& weight) {
   const index n = logits.rows();
   const index k = logits.cols();
   const auto w = [&](index i) { return weight.empty() ? 1.0 : static_cast<double>(weight[i]); };
@@ -220,7 +220,7 @@ template <class Scalar>
 struct batch_source {
   std::vector<index> order;
   matrix<Scalar> targets;        ///< capacity x n_outputs
-  std::vector<Scalar> weights;   ///< capacity (empty when unweighted)
+  aligned_vector<Scalar> weights;   ///< capacity (empty when unweighted)
 
   batch_source(index n, index capacity, index n_outputs, bool weighted)
       : order(static_cast<std::size_t>(n)), targets(capacity, n_outputs) {
@@ -237,7 +237,7 @@ struct batch_source {
 
   template <class X, class Y>
   void gather(const Eigen::MatrixBase<X>& x, const Eigen::MatrixBase<Y>& y,
-              const std::vector<Scalar>& sample_weight, index start, index rows,
+              const aligned_vector<Scalar>& sample_weight, index start, index rows,
               matrix<Scalar>& input) {
     for (index r = 0; r < rows; ++r) {
       const index source = order[static_cast<std::size_t>(start + r)];
@@ -253,9 +253,9 @@ struct batch_source {
 template <class Scalar, class X, class Y>
 loss_value train_step(mlp<Scalar>& model, const train_config& config,
                       const Eigen::MatrixBase<X>& x, const Eigen::MatrixBase<Y>& y,
-                      const std::vector<Scalar>& sample_weight, batch_source<Scalar>& source,
+                      const aligned_vector<Scalar>& sample_weight, batch_source<Scalar>& source,
                       index start, index rows, pass_workspace<Scalar>& work,
-                      std::vector<Scalar>& gradient, optimizer<Scalar>& opt, double lr,
+                      aligned_vector<Scalar>& gradient, optimizer<Scalar>& opt, double lr,
                       random_stream& dropout_stream, bool any_dropout) {
   source.gather(x, y, sample_weight, start, rows, work.input);
   const auto input = work.input.topRows(rows);
@@ -287,9 +287,9 @@ bool has_dropout(const mlp<Scalar>& model) {
 
 template <class Scalar, class X, class Y, class XV, class YV>
 fit_result fit_impl(mlp<Scalar>& model, const Eigen::MatrixBase<X>& x,
-                    const Eigen::MatrixBase<Y>& y, const std::vector<Scalar>& sample_weight,
+                    const Eigen::MatrixBase<Y>& y, const aligned_vector<Scalar>& sample_weight,
                     const Eigen::MatrixBase<XV>* x_val, const Eigen::MatrixBase<YV>* y_val,
-                    const std::vector<Scalar>* sample_weight_val, const train_config& config,
+                    const aligned_vector<Scalar>* sample_weight_val, const train_config& config,
                     const epoch_callback& callback) {
   validate_train_config(config);
   check_data(model, config.loss, x, y, sample_weight, "X", "Y", "sample_weight");
@@ -302,15 +302,15 @@ fit_result fit_impl(mlp<Scalar>& model, const Eigen::MatrixBase<X>& x,
   const index capacity = std::min(config.batch_size, n);
   pass_workspace<Scalar> work(model, capacity, true, true);
   batch_source<Scalar> source(n, capacity, model.n_outputs(), !sample_weight.empty());
-  std::vector<Scalar> gradient(static_cast<std::size_t>(model.n_parameters()));
+  aligned_vector<Scalar> gradient(static_cast<std::size_t>(model.n_parameters()));
   optimizer<Scalar> opt(config.optimizer, gradient.size());
   learning_rate_schedule schedule(config.schedule, config.optimizer.learning_rate,
                                   config.max_epochs);
   random_stream shuffle_stream = random_stream::derived(config.seed, 1);
   random_stream dropout_stream = random_stream::derived(config.seed, 2);
   const bool any_dropout = has_dropout(model);
-  std::vector<Scalar> epoch_start = model.parameters();
-  std::vector<Scalar> best_parameters = model.parameters();
+  aligned_vector<Scalar> epoch_start = model.parameters();
+  aligned_vector<Scalar> best_parameters = model.parameters();
   double best_loss = std::numeric_limits<double>::infinity();
   int epochs_without_improvement = 0;
   int overfit_run = 0;
@@ -414,7 +414,7 @@ fit_result fit_impl(mlp<Scalar>& model, const Eigen::MatrixBase<X>& x,
 /// targets (identity). sample_weight: empty or one non-negative weight per row.
 template <class Scalar, class X, class Y>
 fit_result fit(mlp<Scalar>& model, const Eigen::MatrixBase<X>& x, const Eigen::MatrixBase<Y>& y,
-               const std::vector<Scalar>& sample_weight, const train_config& config,
+               const aligned_vector<Scalar>& sample_weight, const train_config& config,
                const epoch_callback& callback = {}) {
   return detail::fit_impl<Scalar, X, Y, X, Y>(model, x, y, sample_weight, nullptr, nullptr,
                                               nullptr, config, callback);
@@ -424,8 +424,8 @@ fit_result fit(mlp<Scalar>& model, const Eigen::MatrixBase<X>& x, const Eigen::M
 /// schedule, best_epoch, overfitting warning) and whose metric is recorded.
 template <class Scalar, class X, class Y, class XV, class YV>
 fit_result fit(mlp<Scalar>& model, const Eigen::MatrixBase<X>& x, const Eigen::MatrixBase<Y>& y,
-               const std::vector<Scalar>& sample_weight, const Eigen::MatrixBase<XV>& x_val,
-               const Eigen::MatrixBase<YV>& y_val, const std::vector<Scalar>& sample_weight_val,
+               const aligned_vector<Scalar>& sample_weight, const Eigen::MatrixBase<XV>& x_val,
+               const Eigen::MatrixBase<YV>& y_val, const aligned_vector<Scalar>& sample_weight_val,
                const train_config& config, const epoch_callback& callback = {}) {
   return detail::fit_impl<Scalar, X, Y, XV, YV>(model, x, y, sample_weight, &x_val, &y_val,
                                                 &sample_weight_val, config, callback);
@@ -435,8 +435,8 @@ fit_result fit(mlp<Scalar>& model, const Eigen::MatrixBase<X>& x, const Eigen::M
 /// forward; dropout only when `dropout_seed` is given (>= 0).
 template <class Scalar, class X, class Y>
 double loss_and_gradient(const mlp<Scalar>& model, const Eigen::MatrixBase<X>& x,
-                         const Eigen::MatrixBase<Y>& y, const std::vector<Scalar>& sample_weight,
-                         const loss_config& loss, std::vector<Scalar>& gradient,
+                         const Eigen::MatrixBase<Y>& y, const aligned_vector<Scalar>& sample_weight,
+                         const loss_config& loss, aligned_vector<Scalar>& gradient,
                          long long dropout_seed = -1) {
   detail::check_data(model, loss, x, y, sample_weight, "X", "Y", "sample_weight");
   const index n = x.rows();
@@ -473,7 +473,7 @@ struct lr_range_result {
 template <class Scalar, class X, class Y>
 lr_range_result lr_range_test(const mlp<Scalar>& model, const Eigen::MatrixBase<X>& x,
                               const Eigen::MatrixBase<Y>& y,
-                              const std::vector<Scalar>& sample_weight, train_config config,
+                              const aligned_vector<Scalar>& sample_weight, train_config config,
                               double lr_min, double lr_max, int n_steps) {
   if (!(lr_min > 0.0) || !std::isfinite(lr_min)) {
     throw invalid_argument("lr_min must be a finite number > 0, got " + std::to_string(lr_min));
@@ -490,7 +490,7 @@ lr_range_result lr_range_test(const mlp<Scalar>& model, const Eigen::MatrixBase<
   const index capacity = std::min(config.batch_size, n);
   pass_workspace<Scalar> work(trial, capacity, true, true);
   detail::batch_source<Scalar> source(n, capacity, trial.n_outputs(), !sample_weight.empty());
-  std::vector<Scalar> gradient(static_cast<std::size_t>(trial.n_parameters()));
+  aligned_vector<Scalar> gradient(static_cast<std::size_t>(trial.n_parameters()));
   optimizer<Scalar> opt(config.optimizer, gradient.size());
   random_stream shuffle_stream = random_stream::derived(config.seed, 1);
   random_stream dropout_stream = random_stream::derived(config.seed, 2);

@@ -25,7 +25,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted
 
-from .. import _core
+from .. import _core, _nn_core
 
 try:  # scikit-learn >= 1.6
     from sklearn.utils.validation import validate_data as _sk_validate_data
@@ -36,37 +36,10 @@ except ImportError:  # pragma: no cover - older scikit-learn
 
 
 
-def _cpu_has_avx_fma() -> bool:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("flags"):
-                    flags = set(line.split(":", 1)[1].split())
-                    return "avx" in flags and "fma" in flags
-    except OSError:
-        pass
-    return False
-
-
-def _select_backend() -> Any:
-    """The compiled trainer: the portable one in ``shiftguard._core`` by default;
-    ``shiftguard._core_nn_avx`` (built with AVX and FMA) when the environment variable
-    ``SHIFTGUARD_NN_AVX=1`` is set and the CPU has both.
-
-    The AVX build is opt-in because its results were found to depend on the memory alignment
-    of the training buffers (vectorised updates with a scalar head/tail round differently
-    with FMA), so two fits with the same seed could differ in the last bits."""
-    if os.environ.get("SHIFTGUARD_NN_AVX") == "1" and _cpu_has_avx_fma():
-        try:
-            from .. import _core_nn_avx
-
-            return _core_nn_avx
-        except ImportError:
-            pass
-    return _core
-
-
-_nn = _select_backend()
+# The compiled trainer: shiftguard._core_nn_avx (AVX+FMA) when the CPU has both features,
+# else the portable one in shiftguard._core; shiftguard._nn_core makes the choice
+# (SHIFTGUARD_NN_BASELINE=1 forces the portable one).
+_nn = _nn_core.core
 
 __all__ = [
     "MLPClassifier",
