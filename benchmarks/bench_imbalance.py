@@ -73,7 +73,7 @@ def make_data(rows: int, features: int, minority: float):
     X, y = make_classification(
         n_samples=rows, n_features=features, n_informative=min(features, 10),
         n_redundant=min(features - min(features, 10), 5), weights=[1 - minority],
-        flip_y=0.01, random_state=SEED,
+        flip_y=0, random_state=SEED,
     )
     return np.ascontiguousarray(X, dtype=np.float64), y
 
