@@ -42,7 +42,6 @@ SEED = 20261123
 def _pairs():
     from imblearn import over_sampling as imb_over
     from imblearn import under_sampling as imb_under
-
     from shiftguard import imbalance as sg
 
     # (name, shiftguard factory, imbalanced-learn factory, comparison: "rows" or "counts")
@@ -146,9 +145,8 @@ def main() -> int:
         return 0
 
     import imblearn
-    import sklearn
-
     import shiftguard
+    import sklearn
     from shiftguard import _core
 
     print(f"bench_imbalance  {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")

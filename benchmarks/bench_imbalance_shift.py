@@ -30,13 +30,12 @@ import statistics
 import time
 
 import numpy as np
+import shiftguard
 import sklearn
 from _machine import cpu_model
-from sklearn.linear_model import LogisticRegression
-
-import shiftguard
 from shiftguard import _core
 from shiftguard.imbalance import CovariateShiftWeights, estimate_label_shift
+from sklearn.linear_model import LogisticRegression
 
 SEED = 20261123
 

@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from imblearn.utils import check_sampling_strategy
-
 from shiftguard.imbalance import BaseSampler
 from shiftguard.imbalance._base import neighbors_within_class
 

@@ -10,14 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.stats
-from sklearn.linear_model import LogisticRegression
-
 from shiftguard import _core
 from shiftguard.imbalance import (
     CovariateShiftWeights,
     LowEffectiveSampleSizeWarning,
     effective_sample_size,
 )
+from sklearn.linear_model import LogisticRegression
 
 SHIFT = 0.5
 

@@ -7,14 +7,13 @@ SHIFTGUARD_LONG_TESTS=1)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.linear_model import LogisticRegression
-
 from shiftguard.imbalance import (
     LabelShiftResult,
     LabelShiftWarning,
@@ -22,6 +21,7 @@ from shiftguard.imbalance import (
     estimate_label_shift,
     label_shift_weights,
 )
+from sklearn.linear_model import LogisticRegression
 
 LONG = os.environ.get("SHIFTGUARD_LONG_TESTS") == "1"
 MEANS = np.array([[0.0, 0.0], [2.5, 0.0], [0.0, 2.5]])
@@ -206,7 +206,7 @@ def test_result_views(classifier):
     assert list(frame.columns) == ["source_prior", "target_prior", "weight", "ci_lower",
                                    "ci_upper"]
     assert "<table>" in result._repr_html_()
-    with pytest.raises(Exception):  # frozen
+    with pytest.raises(dataclasses.FrozenInstanceError):
         result.method = "em"
 
 

@@ -5,9 +5,8 @@ where scikit-learn's order among tied neighbours depends on its algorithm."""
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.neighbors import NearestNeighbors
-
 from shiftguard.imbalance import kneighbors
+from sklearn.neighbors import NearestNeighbors
 
 
 def numpy_kneighbors(X, k, query=None):

@@ -11,9 +11,6 @@ from imblearn import over_sampling as imb_over
 from imblearn import under_sampling as imb_under
 from imblearn.pipeline import Pipeline
 from imblearn.utils.estimator_checks import parametrize_with_checks
-from sklearn.datasets import make_classification
-from sklearn.linear_model import LogisticRegression
-
 from shiftguard.imbalance import (
     EditedNearestNeighbours,
     NearMiss,
@@ -21,6 +18,8 @@ from shiftguard.imbalance import (
     RandomUnderSampler,
     TomekLinks,
 )
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression
 
 
 def dataset(seed, n_classes=2, n_samples=300, n_features=4, duplicates=False, dtype=np.float64):

@@ -7,7 +7,6 @@ to the full search), several seeds, binary and multiclass, float64 and float32."
 import numpy as np
 import pytest
 from imblearn import under_sampling as imb_under
-
 from shiftguard.imbalance import EditedNearestNeighbours, TomekLinks
 
 

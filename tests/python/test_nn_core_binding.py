@@ -7,7 +7,6 @@ import pickle
 
 import numpy as np
 import pytest
-
 import shiftguard._core as core
 
 torch = pytest.importorskip("torch")

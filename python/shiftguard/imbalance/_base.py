@@ -71,7 +71,8 @@ def kneighbors(
     Candidate distances are computed blockwise with Eigen (float32 ``|a|^2 + |b|^2 - 2ab``
     over blocks of query rows and tiles of reference rows, at most 1 MiB of buffer per
     thread, never an n x n matrix), the candidates' distances are then computed directly in
-    double precision, and neighbours at the same distance come in increasing index order. The result does not depend on ``n_threads``.
+    double precision, and neighbours at the same distance come in increasing index order.
+    The result does not depend on ``n_threads``.
 
     Parameters
     ----------
@@ -250,7 +251,8 @@ def _check_target(y: Any, n_samples: int | None = None) -> _TargetInfo:
         kinds = {type(v) for v in labels}
         if any(v is None for v in labels):
             raise ValueError("y contains None; every sample needs a label")
-        if not (kinds <= {str} or all(isinstance(v, (numbers.Integral, np.integer)) for v in labels)):
+        integral = all(isinstance(v, (numbers.Integral, np.integer)) for v in labels)
+        if not (kinds <= {str} or integral):
             names = sorted(k.__name__ for k in kinds)
             raise ValueError(
                 f"Unknown label type: y mixes or holds unsupported types {names}; labels must "
@@ -409,12 +411,13 @@ class BaseSampler(_EstimatorBase):
             return _sampler_tags(tags, sample_indices=self._selects_rows)
 
     # -- shared machinery ----------------------------------------------------------------
-    def _prepare(self, X: Any, y: Any) -> tuple[_EncodedProblem, dict[str, Any], _TargetInfo]:
-        self._check_params()
-        array, form = _check_features(X)
-        target = _check_target(y, array.shape[0])
+    def _encode_classes(
+        self, labels: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[int, int]]:
+        """Class codes of ``labels``, the class counts and the resolved strategy (also stored
+        as ``sampling_strategy_`` keyed by the user's labels); at least two classes."""
         try:
-            classes, codes = np.unique(target.array, return_inverse=True)
+            classes, codes = np.unique(labels, return_inverse=True)
         except TypeError as error:
             raise ValueError(f"Unknown label type: y labels cannot be sorted ({error})") from None
         codes = codes.reshape(-1).astype(np.int64)
@@ -424,10 +427,17 @@ class BaseSampler(_EstimatorBase):
                 f"y must hold at least 2 classes to resample, got 1 class "
                 f"({_label_name(classes[0]) if len(classes) else 'none'})"
             )
-        strategy = self._resolve_strategy(target.array, classes, counts)
+        strategy = self._resolve_strategy(labels, classes, counts)
         self.sampling_strategy_ = OrderedDict(
             (classes[code], int(count)) for code, count in strategy.items()
         )
+        return classes, codes, counts, strategy
+
+    def _prepare(self, X: Any, y: Any) -> tuple[_EncodedProblem, dict[str, Any], _TargetInfo]:
+        self._check_params()
+        array, form = _check_features(X)
+        target = _check_target(y, array.shape[0])
+        classes, codes, counts, strategy = self._encode_classes(target.array)
         self.n_features_in_ = array.shape[1]
         if form["kind"] == "frame":
             self.feature_names_in_ = np.asarray([str(c) for c in X.columns], dtype=object)

@@ -18,8 +18,9 @@ class-conditional distributions p(x | y) stay the same. Three estimators:
 
 A confidence interval for the target priors comes from the percentile bootstrap
 (``n_bootstrap`` replicates resampling held-out and target rows with replacement; EM with
-given ``source_priors`` resamples the target rows only), computed in parallel in C++ with one random stream per
-replicate, so a given ``seed`` gives the same interval whatever the number of threads.
+given ``source_priors`` resamples the target rows only), computed in parallel in C++ with
+one random stream per replicate, so a given ``seed`` gives the same interval whatever the
+number of threads.
 """
 
 from __future__ import annotations

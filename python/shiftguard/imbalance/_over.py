@@ -547,7 +547,7 @@ class SMOTENC(_BaseSMOTE):
         return self
 
     def _prepare_mixed(self, X: Any, y: Any):
-        from ._base import _check_target, _label_name
+        from ._base import _check_target
 
         self._check_params()
         pd = _frame_module()
@@ -628,23 +628,7 @@ class SMOTENC(_BaseSMOTE):
             codes[:, position] = found
             self._categories.append(np.asarray(uniques))
         target = _check_target(y, n_samples)
-        try:
-            classes, y_codes = np.unique(target.array, return_inverse=True)
-        except TypeError as error:
-            raise ValueError(f"Unknown label type: y labels cannot be sorted ({error})") from None
-        y_codes = y_codes.reshape(-1).astype(np.int64)
-        counts = np.bincount(y_codes, minlength=len(classes)).astype(np.int64)
-        if len(classes) < 2:
-            raise ValueError(
-                f"y must hold at least 2 classes to resample, got 1 class "
-                f"({_label_name(classes[0]) if len(classes) else 'none'})"
-            )
-        strategy = self._resolve_strategy(target.array, classes, counts)
-        from collections import OrderedDict
-
-        self.sampling_strategy_ = OrderedDict(
-            (classes[code], int(count)) for code, count in strategy.items()
-        )
+        classes, y_codes, counts, strategy = self._encode_classes(target.array)
         self.n_features_in_ = n_features
         if is_frame:
             self.feature_names_in_ = np.asarray([str(c) for c in columns], dtype=object)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import numbers
-import os
 import struct
 import time
 import warnings
@@ -25,7 +24,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted
 
-from .. import _core, _nn_core
+from .. import _nn_core
 
 try:  # scikit-learn >= 1.6
     from sklearn.utils.validation import validate_data as _sk_validate_data
