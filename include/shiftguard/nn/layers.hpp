@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -142,6 +143,14 @@ class mlp {
     parameters_ = std::move(parameters);
     set_mask(std::move(mask));
   }
+
+  /// The same from vectors with any allocator (copied into aligned storage).
+  template <class Allocator, class MaskAllocator = Allocator,
+            class = std::enable_if_t<!std::is_same_v<Allocator, Eigen::aligned_allocator<Scalar>>>>
+  mlp(mlp_spec spec, const std::vector<Scalar, Allocator>& parameters,
+      const std::vector<Scalar, MaskAllocator>& mask = {})
+      : mlp(std::move(spec), aligned_vector<Scalar>(parameters.begin(), parameters.end()),
+            aligned_vector<Scalar>(mask.begin(), mask.end())) {}
 
   [[nodiscard]] const mlp_spec& spec() const { return spec_; }
   [[nodiscard]] index n_inputs() const { return spec_.n_inputs; }

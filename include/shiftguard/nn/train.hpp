@@ -412,33 +412,42 @@ fit_result fit_impl(mlp<Scalar>& model, const Eigen::MatrixBase<X>& x,
 /// Trains `model` on (X, Y) without a validation set (the training loss is monitored for
 /// early stopping and best_epoch). Y: one-hot rows (softmax), 0/1 columns (sigmoid) or
 /// targets (identity). sample_weight: empty or one non-negative weight per row.
-template <class Scalar, class X, class Y>
+template <class Scalar, class X, class Y, class WeightAllocator = std::allocator<Scalar>>
 fit_result fit(mlp<Scalar>& model, const Eigen::MatrixBase<X>& x, const Eigen::MatrixBase<Y>& y,
-               const aligned_vector<Scalar>& sample_weight, const train_config& config,
-               const epoch_callback& callback = {}) {
-  return detail::fit_impl<Scalar, X, Y, X, Y>(model, x, y, sample_weight, nullptr, nullptr,
-                                              nullptr, config, callback);
+               const std::vector<Scalar, WeightAllocator>& sample_weight,
+               const train_config& config, const epoch_callback& callback = {}) {
+  const aligned_vector<Scalar> weights(sample_weight.begin(), sample_weight.end());
+  return detail::fit_impl<Scalar, X, Y, X, Y>(model, x, y, weights, nullptr, nullptr, nullptr,
+                                              config, callback);
 }
 
 /// Trains `model` with a validation set, whose loss is monitored (early stopping, plateau
 /// schedule, best_epoch, overfitting warning) and whose metric is recorded.
-template <class Scalar, class X, class Y, class XV, class YV>
+template <class Scalar, class X, class Y, class XV, class YV,
+          class WeightAllocator = std::allocator<Scalar>,
+          class ValidationWeightAllocator = std::allocator<Scalar>>
 fit_result fit(mlp<Scalar>& model, const Eigen::MatrixBase<X>& x, const Eigen::MatrixBase<Y>& y,
-               const aligned_vector<Scalar>& sample_weight, const Eigen::MatrixBase<XV>& x_val,
-               const Eigen::MatrixBase<YV>& y_val, const aligned_vector<Scalar>& sample_weight_val,
+               const std::vector<Scalar, WeightAllocator>& sample_weight,
+               const Eigen::MatrixBase<XV>& x_val, const Eigen::MatrixBase<YV>& y_val,
+               const std::vector<Scalar, ValidationWeightAllocator>& sample_weight_val,
                const train_config& config, const epoch_callback& callback = {}) {
-  return detail::fit_impl<Scalar, X, Y, XV, YV>(model, x, y, sample_weight, &x_val, &y_val,
-                                                &sample_weight_val, config, callback);
+  const aligned_vector<Scalar> weights(sample_weight.begin(), sample_weight.end());
+  const aligned_vector<Scalar> weights_val(sample_weight_val.begin(), sample_weight_val.end());
+  return detail::fit_impl<Scalar, X, Y, XV, YV>(model, x, y, weights, &x_val, &y_val,
+                                                &weights_val, config, callback);
 }
 
 /// Loss and gradient (layout of model.parameters()) on (X, Y) in one batch, training-mode
 /// forward; dropout only when `dropout_seed` is given (>= 0).
-template <class Scalar, class X, class Y>
+template <class Scalar, class X, class Y, class WeightAllocator = std::allocator<Scalar>,
+          class GradientAllocator = std::allocator<Scalar>>
 double loss_and_gradient(const mlp<Scalar>& model, const Eigen::MatrixBase<X>& x,
-                         const Eigen::MatrixBase<Y>& y, const aligned_vector<Scalar>& sample_weight,
-                         const loss_config& loss, aligned_vector<Scalar>& gradient,
+                         const Eigen::MatrixBase<Y>& y,
+                         const std::vector<Scalar, WeightAllocator>& sample_weight,
+                         const loss_config& loss, std::vector<Scalar, GradientAllocator>& gradient,
                          long long dropout_seed = -1) {
-  detail::check_data(model, loss, x, y, sample_weight, "X", "Y", "sample_weight");
+  const aligned_vector<Scalar> weights(sample_weight.begin(), sample_weight.end());
+  detail::check_data(model, loss, x, y, weights, "X", "Y", "sample_weight");
   const index n = x.rows();
   pass_workspace<Scalar> work(model, n, true, true);
   work.input = x.template cast<Scalar>();
@@ -448,7 +457,7 @@ double loss_and_gradient(const mlp<Scalar>& model, const Eigen::MatrixBase<X>& x
   auto delta = work.delta.back().topRows(n);
   const loss_value value = evaluate_loss(
       loss, model.spec().output, work.pre.back(), y.template cast<Scalar>(),
-      sample_weight.empty() ? static_cast<const Scalar*>(nullptr) : sample_weight.data(), &delta);
+      weights.empty() ? static_cast<const Scalar*>(nullptr) : weights.data(), &delta);
   gradient.assign(static_cast<std::size_t>(model.n_parameters()), Scalar(0));
   detail::backward_pass(model, work.input, n, work, dropout, gradient.data());
   return value.loss;
@@ -470,11 +479,13 @@ struct lr_range_result {
 /// skipping the first tenth of the steps), up to the minimum; when fewer than 3 steps were
 /// recorded or the minimum comes first, the rate of the minimum divided by 10.
 /// `model` itself is not modified.
-template <class Scalar, class X, class Y>
+template <class Scalar, class X, class Y, class WeightAllocator = std::allocator<Scalar>>
 lr_range_result lr_range_test(const mlp<Scalar>& model, const Eigen::MatrixBase<X>& x,
                               const Eigen::MatrixBase<Y>& y,
-                              const aligned_vector<Scalar>& sample_weight, train_config config,
-                              double lr_min, double lr_max, int n_steps) {
+                              const std::vector<Scalar, WeightAllocator>& user_sample_weight,
+                              train_config config, double lr_min, double lr_max, int n_steps) {
+  const aligned_vector<Scalar> sample_weight(user_sample_weight.begin(),
+                                             user_sample_weight.end());
   if (!(lr_min > 0.0) || !std::isfinite(lr_min)) {
     throw invalid_argument("lr_min must be a finite number > 0, got " + std::to_string(lr_min));
   }

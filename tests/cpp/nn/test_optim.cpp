@@ -15,8 +15,8 @@ namespace {
 template <class Scalar>
 std::vector<double> two_steps(nn::optimizer_config config) {
   nn::optimizer<Scalar> opt(config, 2);
-  aligned_vector<Scalar> p{Scalar(1.0), Scalar(-2.0)};
-  aligned_vector<Scalar> g{Scalar(0.5), Scalar(-1.0)};
+  std::vector<Scalar> p{Scalar(1.0), Scalar(-2.0)};
+  std::vector<Scalar> g{Scalar(0.5), Scalar(-1.0)};
   opt.step(p.data(), g.data(), 2, config.learning_rate);
   g = {Scalar(0.25), Scalar(0.5)};
   opt.step(p.data(), g.data(), 2, config.learning_rate);

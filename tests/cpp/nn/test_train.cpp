@@ -85,7 +85,7 @@ TEST_CASE_TEMPLATE("early stopping stops after patience and restores the best we
   config.max_epochs = 300;
   config.early_stopping = true;
   config.patience = 5;
-  std::vector<aligned_vector<Scalar>> snapshots;
+  std::vector<shiftguard::aligned_vector<Scalar>> snapshots;
   const auto result = nn::fit(model, x, y, {}, x_val, y_val, {}, config,
                               [&](const nn::epoch_info&) {
                                 snapshots.push_back(model.parameters());
@@ -222,7 +222,7 @@ TEST_CASE_TEMPLATE("training is reproducible bit for bit, for any n_threads", Sc
   nn::train_config config;
   config.max_epochs = 4;
   config.seed = 17;
-  std::vector<aligned_vector<Scalar>> finals;
+  std::vector<shiftguard::aligned_vector<Scalar>> finals;
   std::vector<std::vector<double>> val_losses;
   for (const int threads : {1, 1, 2, 0}) {
     nn::mlp<Scalar> model(spec);
