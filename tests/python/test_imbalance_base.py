@@ -158,7 +158,7 @@ def test_bad_input(X, y, error, fragment):
 
 
 def test_sparse_input_is_refused_with_a_clear_message():
-    sparse = pytest.importorskip("scipy.sparse")
+    import scipy.sparse as sparse
     with pytest.raises(TypeError, match="sparse matrix"):
         _KeepFirstHalf().fit_resample(sparse.csr_matrix(np.eye(4)), [0, 1, 0, 1])
 

@@ -14,8 +14,6 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 import pytest
-
-imblearn = pytest.importorskip("imblearn")
 from imblearn import over_sampling as imb_over  # noqa: E402
 from shiftguard.imbalance import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE  # noqa: E402
 from sklearn.neighbors import NearestNeighbors  # noqa: E402

@@ -8,8 +8,8 @@ import pickle
 import numpy as np
 import pytest
 import shiftguard._core as core
+import torch  # noqa: E402  (a test dependency: tests/requirements.txt)
 
-torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
 MODULES = [core]

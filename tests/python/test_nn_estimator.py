@@ -314,7 +314,7 @@ def test_prune_and_quantize_report(cancer):
 
 
 def test_plot_history(cancer, tmp_path):
-    matplotlib = pytest.importorskip("matplotlib")
+    import matplotlib
     matplotlib.use("Agg")
     x, y = cancer
     clf = MLPClassifier((8,), max_iter=5, early_stopping=True, random_state=0).fit(x, y)
@@ -380,7 +380,7 @@ def test_validation_split_that_leaves_a_class_empty():
 
 
 def test_learning_rate_schedules_in_history(cancer):
-    torch = pytest.importorskip("torch")
+    import torch
     x, y = cancer
     step = MLPClassifier((8,), learning_rate_init=0.01, lr_schedule="step", lr_step_size=3,
                          lr_gamma=0.5, max_iter=10, random_state=0).fit(x, y)

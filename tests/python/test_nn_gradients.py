@@ -7,8 +7,8 @@ written here with plain torch operations (float64), and compares the loss and ev
 
 import numpy as np
 import pytest
+import torch  # noqa: E402  (a test dependency: tests/requirements.txt)
 
-torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
 from shiftguard.nn._mlp import _nn as _core  # noqa: E402  (the backend the estimators use)
