@@ -14,7 +14,7 @@ False
 
 from __future__ import annotations
 
-from . import datasets, drift, imbalance, nn
+from . import datasets, drift, imbalance, nn, validate
 from ._core import DTypeError, Error, FormatError, InvalidArgumentError, ShapeError
 from ._core import __version__ as _core_version
 from .drift import KSDrift, KSDriftResult, KSResult, ks_2samp
@@ -40,5 +40,6 @@ __all__ = [
     "drift",
     "imbalance",
     "nn",
+    "validate",
     "ks_2samp",
 ]

@@ -1,0 +1,7 @@
+#pragma once
+
+// Data validation: mergeable column profiles built from sketches (moments, KLL quantiles,
+// HyperLogLog distinct counts, heavy hitters), schema inference and validation, integrity
+// checks of training sets, and validation of N-d batches through xtensor views.
+
+#include "shiftguard/core/json.hpp"

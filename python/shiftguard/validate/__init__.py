@@ -1,0 +1,12 @@
+"""Data validation.
+
+Mergeable column profiles (moments, quantile sketch, distinct count, heavy hitters) and the
+drift between two profiles, schema inference and validation with an anomaly report, integrity
+checks of training sets (duplicates, conflicting labels, outliers, leakage, contamination,
+label issues by confident learning), and validation of N-d batches. The heavy work runs in the
+C++ core (``include/shiftguard/validate/``); ``shiftguard.dask.profile`` scales profiles out.
+"""
+
+from __future__ import annotations
+
+__all__: list[str] = []
