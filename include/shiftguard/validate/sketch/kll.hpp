@@ -12,10 +12,12 @@
 // compaction) moves up one level with twice the weight; the others are dropped. A compaction
 // that reaches the top adds a level.
 //
-// Sampler. The levels at the bottom whose capacity is the minimum 2 are replaced by a sampler,
-// as in Section 4 of the paper: once there are s such levels, new values arrive in blocks of
-// 2^s and one value of each block, chosen uniformly at random, enters level s (the entry
-// level) with weight 2^s. The block in progress is represented by one of its values with
+// Sampler. Bottom levels are replaced by a sampler, as in Section 4 of the paper: new values
+// arrive in blocks of 2^s and one value of each block, chosen uniformly at random, enters
+// level s (the entry level) with weight 2^s. s is the larger of the paper's choice (the number
+// of bottom levels whose capacity is the minimum 2) and the largest s with 2^s <= n eps^2 / 32,
+// for which the sampler's rank-error variance (at most n 2^s / 4) stays within 1/128 of
+// (eps n)^2, about 5% of what the bound allows at 99%; s changes only between blocks. The block in progress is represented by one of its values with
 // weight equal to the number of values seen in it (so the weights always sum to count()).
 // The entry level gets at least `entry_capacity` (32) slots, so compactions work on batches.
 //
@@ -231,7 +233,7 @@ class kll_sketch {
   [[nodiscard]] std::size_t n_levels() const { return levels_.size(); }
   /// The level new values enter (2^entry_level() values per sampled block).
   [[nodiscard]] std::size_t entry_level() const { return entry_; }
-  /// Items kept (the partial block's item included): fewer than 3k + 2 n_levels() + 33.
+  /// Items kept (the partial block's item included): fewer than 3k + 3 n_levels() + 34.
   [[nodiscard]] std::size_t retained() const { return retained_ + (block_offset_ > 0 ? 1 : 0); }
 
   /// The q-quantile, q in [0, 1]: the smallest retained item whose cumulative weight reaches
