@@ -10,3 +10,7 @@ C++ core (``include/shiftguard/validate/``); ``shiftguard.dask.profile`` scales 
 from __future__ import annotations
 
 __all__: list[str] = []
+
+from ._sketch import HeavyHitters, HyperLogLog, KLLSketch, Moments
+
+__all__ += ["HeavyHitters", "HyperLogLog", "KLLSketch", "Moments"]
