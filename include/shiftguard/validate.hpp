@@ -5,4 +5,9 @@
 // checks of training sets, and validation of N-d batches through xtensor views.
 
 #include "shiftguard/core/json.hpp"
+#include "shiftguard/validate/sketch/hash.hpp"
+#include "shiftguard/validate/sketch/moments.hpp"
+#include "shiftguard/validate/sketch/kll.hpp"
+#include "shiftguard/validate/sketch/hyperloglog.hpp"
+#include "shiftguard/validate/sketch/heavy_hitters.hpp"
 #include "shiftguard/validate/profile.hpp"
