@@ -13,3 +13,7 @@ from ._profile import ColumnProfile, Profile, profile
 
 __all__: list[str] = []
 __all__ += ["ColumnProfile", "Profile", "profile"]
+
+from ._sketch import HeavyHitters, HyperLogLog, KLLSketch, Moments
+
+__all__ += ["HeavyHitters", "HyperLogLog", "KLLSketch", "Moments"]

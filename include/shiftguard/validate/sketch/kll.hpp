@@ -4,42 +4,49 @@
 // streams", FOCS 2016), written here.
 //
 // Structure. A stack of H compactors (levels); an item at level h stands for 2^h input values.
-// Level h at depth d = H - 1 - h has capacity max(2, ceil(k * (2/3)^d)): the top level holds
-// k, lower levels geometrically fewer, so the sketch retains fewer than about 3k + 2H items
-// (O(k + log(n/k))). New values go to level 0. Compaction is lazy (as in the paper's
-// implementation notes): only when the total number of retained items reaches the total
-// capacity, the lowest level that is at or over its own capacity is compacted: its items are
-// sorted, one item is held back if their number is odd, and of each adjacent pair of the rest
-// either every first or every second item (one fair random bit per compaction) is promoted to
-// level h + 1 (merged into its sorted items) with twice the weight; the others are dropped.
-// A compaction that reaches the top level adds a level.
+// Level h at depth d = H - 1 - h has capacity max(2, ceil(k * (2/3)^d)): the top level holds k,
+// lower levels geometrically fewer. Compaction is lazy: only when the number of retained items
+// reaches the total capacity, the lowest level at or over its own capacity is compacted: its
+// items are sorted, one item is held back if their number is odd (the smallest), and of each
+// adjacent pair of the rest either every first or every second item (one fair random bit per
+// compaction) moves up one level with twice the weight; the others are dropped. A compaction
+// that reaches the top adds a level.
 //
-// Randomness. The bit of the j-th compaction is the top bit of mix64(seed + j * gamma) (see
-// hash.hpp): the sketch is a deterministic function of (k, seed, the input in order), and the
-// position in that stream (the number of compactions) is part of the saved state, so a loaded
-// sketch continues exactly as the original would.
+// Sampler. The levels at the bottom whose capacity is the minimum 2 are replaced by a sampler,
+// as in Section 4 of the paper: once there are s such levels, new values arrive in blocks of
+// 2^s and one value of each block, chosen uniformly at random, enters level s (the entry
+// level) with weight 2^s. The block in progress is represented by one of its values with
+// weight equal to the number of values seen in it (so the weights always sum to count()).
+// The entry level gets at least `entry_capacity` (32) slots, so compactions work on batches.
 //
-// Batch update. update(x, n, stride) copies finite values straight into level 0 up to the room
-// left before the next compaction (a branch-free loop that also tracks min and max), then
-// compacts; level 0 is sorted only when it is compacted (one std::sort of a few hundred values),
-// and higher levels are merged, never re-sorted.
+// Randomness. The j-th random draw (a compaction's bit or a block's choice) comes from
+// mix64(seed + j * gamma) (see hash.hpp): the sketch is a deterministic function of (k, seed,
+// the input in order), and the number of draws is part of the saved state, so a loaded sketch
+// continues exactly as the original would.
 //
-// Error bound. Each compaction of level h adds a +-2^h (equally likely) error to the rank of any
-// value, independently; the rank error of a query is a sum of such zero-mean terms whose
-// variance is dominated by the top levels, of order (n/k)^2. normalized_rank_error() returns
+// Batch update. update(x, n, stride) copies the finite values of a chunk into a buffer in a
+// branch-free loop that also tracks min and max, then appends them to the entry level up to the
+// room left before the next compaction (or, with the sampler, picks one value per block);
+// the entry level is sorted only when it is compacted, higher levels are merged, never sorted.
+//
+// Error bound. Each compaction of level h moves the rank of any value by 0 or +-2^h with equal
+// probability, independently, so the rank error of a query is a sum of zero-mean terms whose
+// variance is dominated by the top levels, of order (n/k)^2; the sampler adds at most
+// n * 2^s / 4, a few percent of that. normalized_rank_error() returns
 //
 //   eps(k) = 2.3 / k^0.97      (single query, |estimated rank - true rank| / n, ~99% confidence)
 //
-// (k = 200: 0.0134; k = 100: 0.0264; k = 400: 0.0068), the empirical fit of Apache DataSketches'
-// published bound for its KLL (same capacities, which it rounds slightly differently and
-// whose lowest compactors are a little wider). This implementation was checked against it by
-// seeded simulation (tests/cpp/validate/test_kll.cpp): over 200 seeds and n = 10^5 uniform,
-// sorted, reversed and heavily tied inputs, fewer than 1% of single-quantile errors exceed eps(k),
-// and the largest error over all quantiles stays below 2 eps(k) in every seed.
+// (k = 100: 0.026; k = 200: 0.013; k = 400: 0.0068): the constants are those Apache
+// DataSketches publishes from its simulations of the same algorithm (its lowest compactors are
+// a little wider and round differently). This implementation is checked against eps(k) by
+// seeded simulation (tests/cpp/validate/test_kll.cpp): over many seeds and random, sorted,
+// reversed and heavily tied inputs, at most 1% of single-quantile errors exceed eps(k), and
+// the largest error over 99 quantiles stays below 2 eps(k).
 //
-// merge() concatenates the levels (sorted levels merged) and compacts until the sketch is back
-// under capacity; both sketches must have the same k. The merged sketch has the error of a
-// sketch of the union within the same bound (KLL is fully mergeable).
+// merge() concatenates the levels (merging sorted ones), adds the other's partial block as
+// items of the binary digits of its weight, and compacts until the sketch is back under
+// capacity; both sketches must have the same k. KLL is fully mergeable: the merged sketch has
+// the error bound of a sketch of the union.
 //
 // Non-finite values (NaN, infinities) are skipped and not counted (the profile counts them).
 
@@ -69,9 +76,13 @@ class kll_sketch {
   static constexpr int min_k = 8;
   static constexpr int max_k = 65535;
   static constexpr std::size_t max_levels = 60;
+  static constexpr std::size_t entry_capacity = 32;
 
   explicit kll_sketch(int k = 200, std::uint64_t seed = 0) : k_(k), seed_(seed) {
     check_k(k, "kll_sketch: k");
+    depth_of_two_ = depth_of_two(k);
+    const double eps = normalized_rank_error(k);
+    sampler_scale_ = eps * eps / 32.0;
     levels_.resize(1);
     update_capacities();
   }
@@ -81,36 +92,22 @@ class kll_sketch {
     if (!std::isfinite(x)) return;
     min_ = std::min(min_, x);
     max_ = std::max(max_, x);
-    levels_[0].push_back(x);
-    ++count_;
-    ++retained_;
-    if (retained_ >= total_capacity_) compress();
+    consume(&x, 1);
   }
 
   /// Adds n values x[0], x[stride], ...; NaN and infinities are skipped.
   template <class Scalar>
   void update(const Scalar* x, std::size_t n, std::ptrdiff_t stride = 1) {
-    std::size_t i = 0;
+    constexpr std::size_t chunk = 2048;
+    chunk_.resize(chunk);
     double low = min_;
     double high = max_;
-    while (i < n) {
-      const std::size_t take = std::min(total_capacity_ - retained_, n - i);
-      std::vector<double>& level0 = levels_[0];
-      const std::size_t old_size = level0.size();
-      level0.resize(old_size + take);
-      double* out = level0.data() + old_size;
-      const Scalar* in = x + static_cast<std::ptrdiff_t>(i) * stride;
-      std::size_t kept = 0;
-      if (stride == 1) {
-        kept = copy_finite(in, take, 1, out, low, high);
-      } else {
-        kept = copy_finite(in, take, stride, out, low, high);
-      }
-      level0.resize(old_size + kept);
-      count_ += kept;
-      retained_ += kept;
-      i += take;
-      if (retained_ >= total_capacity_) compress();
+    for (std::size_t start = 0; start < n; start += chunk) {
+      const std::size_t size = std::min(chunk, n - start);
+      const Scalar* in = x + static_cast<std::ptrdiff_t>(start) * stride;
+      const std::size_t kept = stride == 1 ? copy_finite(in, size, 1, chunk_.data(), low, high)
+                                           : copy_finite(in, size, stride, chunk_.data(), low, high);
+      consume(chunk_.data(), kept);
     }
     min_ = low;
     max_ = high;
@@ -129,13 +126,33 @@ class kll_sketch {
       return;
     }
     while (levels_.size() < other.levels_.size()) add_level();
-    levels_[0].insert(levels_[0].end(), other.levels_[0].begin(), other.levels_[0].end());
-    for (std::size_t h = 1; h < other.levels_.size(); ++h) {
-      merge_sorted_into(levels_[h], other.levels_[h].data(), other.levels_[h].size());
+    for (std::size_t h = 0; h < other.levels_.size(); ++h) {
+      const auto& items = other.levels_[h];
+      if (items.empty()) continue;
+      if (h == entry_) {
+        levels_[h].insert(levels_[h].end(), items.begin(), items.end());
+      } else if (h == other.entry_) {
+        std::vector<double> sorted = items;
+        std::sort(sorted.begin(), sorted.end());
+        merge_into(levels_[h], sorted.data(), sorted.size());
+      } else {
+        merge_into(levels_[h], items.data(), items.size());
+      }
+    }
+    retained_ += other.retained_;
+    // The other's partial block: its item once at each level of a binary digit of its weight.
+    for (std::size_t h = 0; h < 64 && (other.block_offset_ >> h) != 0; ++h) {
+      if (((other.block_offset_ >> h) & 1U) == 0) continue;
+      while (levels_.size() <= h) add_level();
+      if (h == entry_) {
+        levels_[h].push_back(other.partial_item_);
+      } else {
+        merge_into(levels_[h], &other.partial_item_, 1);
+      }
+      ++retained_;
     }
     count_ += other.count_;
-    retained_ += other.retained_;
-    n_compactions_ += other.n_compactions_;
+    draws_ += other.draws_;
     min_ = std::min(min_, other.min_);
     max_ = std::max(max_, other.max_);
     compress();
@@ -152,16 +169,19 @@ class kll_sketch {
   [[nodiscard]] std::uint64_t seed() const { return seed_; }
   /// Number of levels (compactors).
   [[nodiscard]] std::size_t n_levels() const { return levels_.size(); }
-  /// Items kept: fewer than about 3k + 2 * n_levels().
-  [[nodiscard]] std::size_t retained() const { return retained_; }
+  /// The level new values enter (2^entry_level() values per sampled block).
+  [[nodiscard]] std::size_t entry_level() const { return entry_; }
+  /// Items kept (the partial block's item included): fewer than 3k + 2 n_levels() + 33.
+  [[nodiscard]] std::size_t retained() const { return retained_ + (block_offset_ > 0 ? 1 : 0); }
 
   /// The q-quantile, q in [0, 1]: the smallest retained item whose cumulative weight reaches
   /// q * count(); exact min at 0 and max at 1; NaN when empty. invalid_argument outside [0, 1].
   [[nodiscard]] double quantile(double q) const {
     check_q(q);
     if (count_ == 0) return nan();
-    const auto view = sorted_view();
-    return quantile_from(view, q);
+    if (q <= 0.0) return min_;
+    if (q >= 1.0) return max_;
+    return quantile_from(sorted_view(), q);
   }
 
   /// quantile() of each q (one sorted view for all).
@@ -170,22 +190,24 @@ class kll_sketch {
     std::vector<double> result(qs.size(), nan());
     if (count_ == 0) return result;
     const auto view = sorted_view();
-    for (std::size_t i = 0; i < qs.size(); ++i) result[i] = quantile_from(view, qs[i]);
+    for (std::size_t i = 0; i < qs.size(); ++i) {
+      result[i] = qs[i] <= 0.0 ? min_ : qs[i] >= 1.0 ? max_ : quantile_from(view, qs[i]);
+    }
     return result;
   }
 
   /// Normalized rank of x: the weight of items <= x over count(); 0 below min, 1 at or above
   /// max; NaN when empty. invalid_argument for NaN x.
   [[nodiscard]] double rank(double x) const {
-    if (std::isnan(x)) throw invalid_argument("kll_sketch::rank: x must not be NaN");
+    if (std::isnan(x)) throw invalid_argument("kll_sketch::rank: x must not be NaN, got nan");
     if (count_ == 0) return nan();
     if (x < min_) return 0.0;
     if (x >= max_) return 1.0;
-    std::uint64_t weight = 0;
+    std::uint64_t weight = block_offset_ > 0 && partial_item_ <= x ? block_offset_ : 0;
     for (std::size_t h = 0; h < levels_.size(); ++h) {
       const auto& level = levels_[h];
       std::size_t below = 0;
-      if (h == 0) {
+      if (h == entry_) {
         for (const double v : level) below += v <= x ? 1 : 0;
       } else {
         below = static_cast<std::size_t>(std::upper_bound(level.begin(), level.end(), x) -
@@ -205,30 +227,34 @@ class kll_sketch {
   /// (item, weight) pairs in ascending item order; the weights sum to count().
   [[nodiscard]] std::vector<std::pair<double, std::uint64_t>> sorted_view() const {
     std::vector<std::pair<double, std::uint64_t>> view;
-    view.reserve(retained_);
+    view.reserve(retained());
     for (std::size_t h = 0; h < levels_.size(); ++h) {
       for (const double v : levels_[h]) view.emplace_back(v, std::uint64_t{1} << h);
     }
+    if (block_offset_ > 0) view.emplace_back(partial_item_, block_offset_);
     std::sort(view.begin(), view.end());
     return view;
   }
 
-  /// The items of each level (level 0 unsorted, higher levels ascending).
-  [[nodiscard]] const std::vector<std::vector<double>>& levels() const { return levels_; }
-
   friend bool operator==(const kll_sketch& a, const kll_sketch& b) {
-    return a.k_ == b.k_ && a.seed_ == b.seed_ && a.n_compactions_ == b.n_compactions_ &&
-           a.count_ == b.count_ && a.min_ == b.min_ && a.max_ == b.max_ && a.levels_ == b.levels_;
+    return a.k_ == b.k_ && a.seed_ == b.seed_ && a.draws_ == b.draws_ && a.count_ == b.count_ &&
+           a.min_ == b.min_ && a.max_ == b.max_ && a.entry_ == b.entry_ &&
+           a.block_offset_ == b.block_offset_ && a.block_pick_ == b.block_pick_ &&
+           (a.block_offset_ == 0 || a.partial_item_ == b.partial_item_) && a.levels_ == b.levels_;
   }
   friend bool operator!=(const kll_sketch& a, const kll_sketch& b) { return !(a == b); }
 
   void write(serialization::binary_writer& writer) const {
     writer.write_u32(static_cast<std::uint32_t>(k_));
     writer.write_u64(seed_);
-    writer.write_u64(n_compactions_);
+    writer.write_u64(draws_);
     writer.write_u64(count_);
     writer.write_f64(min_);
     writer.write_f64(max_);
+    writer.write_u32(static_cast<std::uint32_t>(entry_));
+    writer.write_u64(block_offset_);
+    writer.write_u64(block_pick_);
+    writer.write_f64(block_offset_ > 0 ? partial_item_ : 0.0);
     writer.write_u32(static_cast<std::uint32_t>(levels_.size()));
     for (const auto& level : levels_) writer.write_array(level);
   }
@@ -238,17 +264,21 @@ class kll_sketch {
       reader.fail("kll: k " + std::to_string(k) + " is outside [8, 65535]");
     }
     kll_sketch result(static_cast<int>(k), reader.read_u64());
-    result.n_compactions_ = reader.read_u64();
+    result.draws_ = reader.read_u64();
     result.count_ = reader.read_u64();
     result.min_ = reader.read_f64();
     result.max_ = reader.read_f64();
+    const std::uint32_t entry = reader.read_u32();
+    result.block_offset_ = reader.read_u64();
+    result.block_pick_ = reader.read_u64();
+    result.partial_item_ = reader.read_f64();
     const std::uint32_t n_levels = reader.read_u32();
     if (n_levels < 1 || n_levels > max_levels) {
       reader.fail("kll: " + std::to_string(n_levels) + " levels is outside [1, 60]");
     }
     std::vector<std::vector<double>> levels(n_levels);
     for (auto& level : levels) level = reader.read_array<double>();
-    const std::string problem = result.set_levels(std::move(levels));
+    const std::string problem = result.set_levels(std::move(levels), entry);
     if (!problem.empty()) reader.fail("kll: " + problem);
     return result;
   }
@@ -264,18 +294,22 @@ class kll_sketch {
     return result;
   }
 
-  /// {"type": "kll", "version": 1, "k", "seed", "n_compactions", "count", "min", "max",
-  ///  "levels": [[items of level 0], [level 1], ...]}.
+  /// {"type": "kll", "version": 1, "k", "seed", "draws", "count", "min", "max", "entry_level",
+  ///  "block_offset", "block_pick", "partial_item", "levels": [[level 0 items], [level 1], ...]}.
   [[nodiscard]] json::value to_json() const {
     json::value out = json::value::object();
     out["type"] = "kll";
     out["version"] = static_cast<int>(type_version);
     out["k"] = k_;
     out["seed"] = detail::u64_to_json(seed_);
-    out["n_compactions"] = detail::u64_to_json(n_compactions_);
+    out["draws"] = detail::u64_to_json(draws_);
     out["count"] = detail::u64_to_json(count_);
     out["min"] = min_;
     out["max"] = max_;
+    out["entry_level"] = static_cast<unsigned long long>(entry_);
+    out["block_offset"] = detail::u64_to_json(block_offset_);
+    out["block_pick"] = detail::u64_to_json(block_pick_);
+    out["partial_item"] = block_offset_ > 0 ? partial_item_ : 0.0;
     json::value levels = json::value::array();
     for (const auto& level : levels_) {
       json::value items = json::value::array();
@@ -293,10 +327,14 @@ class kll_sketch {
                          " is outside [8, 65535]");
     }
     kll_sketch result(static_cast<int>(k), detail::u64_from_json(value.at("seed"), "kll"));
-    result.n_compactions_ = detail::u64_from_json(value.at("n_compactions"), "kll");
+    result.draws_ = detail::u64_from_json(value.at("draws"), "kll");
     result.count_ = detail::u64_from_json(value.at("count"), "kll");
     result.min_ = value.at("min").as_number();
     result.max_ = value.at("max").as_number();
+    const std::uint64_t entry = detail::u64_from_json(value.at("entry_level"), "kll");
+    result.block_offset_ = detail::u64_from_json(value.at("block_offset"), "kll");
+    result.block_pick_ = detail::u64_from_json(value.at("block_pick"), "kll");
+    result.partial_item_ = value.at("partial_item").as_number();
     const auto& array = value.at("levels").as_array();
     if (array.empty() || array.size() > max_levels) {
       throw format_error("cannot load kll from JSON: " + std::to_string(array.size()) +
@@ -306,7 +344,8 @@ class kll_sketch {
     for (std::size_t h = 0; h < array.size(); ++h) {
       for (const auto& item : array[h].as_array()) levels[h].push_back(item.as_number());
     }
-    const std::string problem = result.set_levels(std::move(levels));
+    const std::string problem =
+        result.set_levels(std::move(levels), entry > max_levels ? max_levels : entry);
     if (!problem.empty()) throw format_error("cannot load kll from JSON: " + problem);
     return result;
   }
@@ -318,11 +357,11 @@ class kll_sketch {
     }
   }
 
-  /// Capacity of the compactor at depth d (the top level has depth 0).
+  /// Capacity of the compactor at depth d (the top level has depth 0), before the entry
+  /// level's minimum: max(2, ceil(k * 2^d / 3^d)) in exact integer arithmetic.
   static std::size_t capacity_at_depth(int k, std::size_t depth) {
-    // ceil(k * 2^d / 3^d) in exact integer arithmetic; below 2 from d = 31 on for any k.
-    if (depth > 30) return 2;
-    std::uint64_t numerator = static_cast<std::uint64_t>(k) << depth;
+    if (depth > 30) return 2;  // k * (2/3)^31 < 2 for every k <= 65535
+    const std::uint64_t numerator = static_cast<std::uint64_t>(k) << depth;
     std::uint64_t denominator = 1;
     for (std::size_t i = 0; i < depth; ++i) denominator *= 3;
     const std::uint64_t capacity = (numerator + denominator - 1) / denominator;
@@ -341,8 +380,6 @@ class kll_sketch {
 
   double quantile_from(const std::vector<std::pair<double, std::uint64_t>>& view,
                        double q) const {
-    if (q <= 0.0) return min_;
-    if (q >= 1.0) return max_;
     const double target = q * static_cast<double>(count_);
     std::uint64_t cumulative = 0;
     for (const auto& [item, weight] : view) {
@@ -351,6 +388,8 @@ class kll_sketch {
     }
     return max_;
   }
+
+  std::uint64_t next_draw() { return detail::mix64(seed_ + detail::golden_gamma * ++draws_); }
 
   template <class Scalar>
   static std::size_t copy_finite(const Scalar* in, std::size_t n, std::ptrdiff_t stride,
@@ -367,13 +406,84 @@ class kll_sketch {
     return kept;
   }
 
-  static void merge_sorted_into(std::vector<double>& target, const double* items,
-                                std::size_t size) {
-    const std::size_t old_size = target.size();
-    target.resize(old_size + size);
-    std::copy(items, items + size, target.begin() + static_cast<std::ptrdiff_t>(old_size));
-    std::inplace_merge(target.begin(), target.begin() + static_cast<std::ptrdiff_t>(old_size),
-                       target.end());
+  // Adds m finite values (min and max already accounted for).
+  // The count grows with each step (not all at once), so that the sampler level, which
+  // depends on the count, changes at the same values whatever the batch boundaries.
+  void consume(const double* values, std::size_t m) {
+    std::size_t i = 0;
+    while (i < m) {
+      if (entry_ == 0) {
+        const std::size_t take = std::min(total_capacity_ - retained_, m - i);
+        auto& level = levels_[0];
+        level.insert(level.end(), values + i, values + i + take);
+        count_ += take;
+        retained_ += take;
+        i += take;
+        if (retained_ >= total_capacity_) compress();
+        continue;
+      }
+      // Sampler: one value of each block of 2^entry_ enters the entry level.
+      const std::uint64_t block = std::uint64_t{1} << entry_;
+      if (block_offset_ == 0) {
+        block_pick_ = next_draw() >> (64 - entry_);
+        partial_item_ = values[i];
+      }
+      const std::uint64_t take = std::min<std::uint64_t>(block - block_offset_, m - i);
+      if (block_pick_ >= block_offset_ && block_pick_ < block_offset_ + take) {
+        partial_item_ = values[i + (block_pick_ - block_offset_)];
+      }
+      block_offset_ += take;
+      count_ += take;
+      i += static_cast<std::size_t>(take);
+      if (block_offset_ == block) {
+        block_offset_ = 0;
+        levels_[entry_].push_back(partial_item_);
+        ++retained_;
+        if (retained_ >= total_capacity_) compress();
+      }
+    }
+  }
+
+  // Merges sorted items into a sorted level without allocating (a scratch buffer is reused);
+  // branch-free, since which input the next item comes from is unpredictable.
+  void merge_into(std::vector<double>& level, const double* items, std::size_t size) {
+    const std::size_t n_level = level.size();
+    scratch_.resize(n_level + size);
+    const double* a = level.data();
+    double* out = scratch_.data();
+    std::size_t i = 0;
+    std::size_t j = 0;
+    while (i < n_level && j < size) {
+      const double x = a[i];
+      const double y = items[j];
+      const bool take_item = y < x;
+      *out++ = take_item ? y : x;
+      j += take_item ? 1 : 0;
+      i += take_item ? 0 : 1;
+    }
+    out = std::copy(a + i, a + n_level, out);
+    std::copy(items + j, items + size, out);
+    level.swap(scratch_);
+  }
+
+  // Sampler level for H levels and n values: the larger of (a) the number of bottom levels
+  // whose capacity is the minimum 2 (the paper's rule), and (b) the largest s with
+  // 2^s <= n eps^2 / 32, for which the sampler's rank-error variance, at most n 2^s / 4, stays
+  // within 1/128 of (eps n)^2 (about 5% of the variance the bound allows at 99%); never above
+  // H - 2.
+  [[nodiscard]] std::size_t sampled_levels(std::size_t n_levels, std::uint64_t n) const {
+    const std::size_t by_capacity = n_levels > depth_of_two_ + 1 ? n_levels - 1 - depth_of_two_ : 0;
+    const double widest = static_cast<double>(n) * sampler_scale_;
+    std::size_t by_budget = 0;
+    while (by_budget < 62 && std::ldexp(1.0, static_cast<int>(by_budget) + 1) <= widest) ++by_budget;
+    by_budget = std::min(by_budget, n_levels >= 2 ? n_levels - 2 : 0);
+    return std::max(by_capacity, by_budget);
+  }
+
+  static std::size_t depth_of_two(int k) {
+    std::size_t depth = 0;
+    while (capacity_at_depth(k, depth) > 2) ++depth;
+    return depth;
   }
 
   void update_capacities() {
@@ -381,19 +491,19 @@ class kll_sketch {
     total_capacity_ = 0;
     for (std::size_t h = 0; h < levels_.size(); ++h) {
       capacities_[h] = capacity_at_depth(k_, levels_.size() - 1 - h);
+      if (h == entry_) capacities_[h] = std::max(capacities_[h], entry_capacity);
       total_capacity_ += capacities_[h];
     }
   }
 
   void add_level() {
-    if (levels_.size() >= max_levels) {
-      throw invalid_argument("kll_sketch: more than 2^60 values");
-    }
+    if (levels_.size() >= max_levels) throw invalid_argument("kll_sketch: more than 2^60 values");
     levels_.emplace_back();
     update_capacities();
   }
 
-  // Compacts until fewer items are retained than the total capacity.
+  // Compacts until fewer items are retained than the total capacity; moves the entry level up
+  // when levels were added and no block is in progress.
   void compress() {
     while (retained_ >= total_capacity_) {
       std::size_t h = 0;
@@ -401,35 +511,62 @@ class kll_sketch {
       if (h + 1 == levels_.size()) add_level();
       compact(h);
     }
+    const std::size_t wanted = sampled_levels(levels_.size(), count_);
+    if (wanted > entry_ && block_offset_ == 0) {
+      auto& old_entry = levels_[entry_];
+      std::sort(old_entry.begin(), old_entry.end());
+      entry_ = wanted;
+      std::sort(levels_[entry_].begin(), levels_[entry_].end());  // already sorted; cheap
+      update_capacities();
+      compress();
+    }
   }
 
   void compact(std::size_t h) {
     std::vector<double>& level = levels_[h];
-    if (h == 0) std::sort(level.begin(), level.end());
+
+    if (h == entry_) std::sort(level.begin(), level.end());
     const std::size_t held = level.size() % 2;  // an odd item out stays (the smallest)
     const std::size_t pairs = (level.size() - held) / 2;
-    ++n_compactions_;
-    const std::size_t offset =
-        static_cast<std::size_t>(detail::mix64(seed_ + detail::golden_gamma * n_compactions_) >> 63);
+    const auto offset = static_cast<std::size_t>(next_draw() >> 63);
     promoted_.resize(pairs);
     for (std::size_t i = 0; i < pairs; ++i) promoted_[i] = level[held + offset + 2 * i];
     level.resize(held);
-    merge_sorted_into(levels_[h + 1], promoted_.data(), pairs);
+    auto& up = levels_[h + 1];
+    if (h + 1 == entry_) {
+      up.insert(up.end(), promoted_.begin(), promoted_.end());
+    } else {
+      merge_into(up, promoted_.data(), pairs);
+    }
     retained_ -= pairs;
   }
 
   // Installs loaded levels after checking every invariant; returns what is wrong, if anything.
-  std::string set_levels(std::vector<std::vector<double>> levels) {
-    std::uint64_t weight = 0;
+  std::string set_levels(std::vector<std::vector<double>> levels, std::size_t entry) {
+    if (entry >= levels.size()) {
+      return "the entry level " + std::to_string(entry) + " is not below the " +
+             std::to_string(levels.size()) + " levels";
+    }
+    if (block_offset_ >= (std::uint64_t{1} << entry) && !(entry == 0 && block_offset_ == 0)) {
+      return "the block offset " + std::to_string(block_offset_) + " is not below 2^" +
+             std::to_string(entry);
+    }
+    if (entry > 0 && block_pick_ >= (std::uint64_t{1} << entry)) {
+      return "the block choice " + std::to_string(block_pick_) + " is not below 2^" +
+             std::to_string(entry);
+    }
+    std::uint64_t weight = block_offset_;
     std::size_t retained = 0;
     for (std::size_t h = 0; h < levels.size(); ++h) {
       const auto& level = levels[h];
       for (std::size_t i = 0; i < level.size(); ++i) {
-        if (!std::isfinite(level[i])) return "level " + std::to_string(h) + " holds a non-finite item";
+        if (!std::isfinite(level[i])) {
+          return "level " + std::to_string(h) + " holds a non-finite item";
+        }
         if (!(level[i] >= min_ && level[i] <= max_)) {
           return "level " + std::to_string(h) + " holds an item outside [min, max]";
         }
-        if (h > 0 && i > 0 && level[i] < level[i - 1]) {
+        if (h != entry && i > 0 && level[i] < level[i - 1]) {
           return "level " + std::to_string(h) + " is not sorted";
         }
       }
@@ -452,7 +589,12 @@ class kll_sketch {
     } else if (!std::isfinite(min_) || !std::isfinite(max_) || !(min_ <= max_)) {
       return "minimum and maximum are inconsistent";
     }
+    if (block_offset_ > 0 && !(partial_item_ >= min_ && partial_item_ <= max_)) {
+      return "the partial block's item lies outside [min, max]";
+    }
+    if (block_offset_ == 0) partial_item_ = 0.0;
     levels_ = std::move(levels);
+    entry_ = entry;
     retained_ = retained;
     update_capacities();
     if (retained_ >= total_capacity_) {
@@ -460,20 +602,32 @@ class kll_sketch {
              std::to_string(total_capacity_) + " of " + std::to_string(levels_.size()) +
              " levels";
     }
+    if (entry_ > sampled_levels(levels_.size(), count_)) {
+      return "the entry level " + std::to_string(entry_) + " is too high for " +
+             std::to_string(levels_.size()) + " levels";
+    }
     return {};
   }
 
   int k_;
   std::uint64_t seed_;
-  std::uint64_t n_compactions_ = 0;
+  std::size_t depth_of_two_ = 0;  // smallest depth whose capacity is the minimum 2
+  double sampler_scale_ = 0.0;    // eps^2 / 32: blocks of 2^s values with 2^s <= n * this
+  std::uint64_t draws_ = 0;  // random draws so far (position in the random stream)
   std::uint64_t count_ = 0;
   double min_ = std::numeric_limits<double>::infinity();
   double max_ = -std::numeric_limits<double>::infinity();
-  std::vector<std::vector<double>> levels_;
+  std::vector<std::vector<double>> levels_;  // levels_[entry_] unsorted, the others ascending
   std::vector<std::size_t> capacities_;
   std::size_t total_capacity_ = 0;
-  std::size_t retained_ = 0;
-  std::vector<double> promoted_;  // scratch for compactions
+  std::size_t retained_ = 0;  // items in levels_ (the partial block's item not included)
+  std::size_t entry_ = 0;     // level new values enter; 2^entry_ values per block
+  std::uint64_t block_offset_ = 0;  // values of the block in progress seen so far
+  std::uint64_t block_pick_ = 0;    // position in the block of the value that will be kept
+  double partial_item_ = 0.0;       // the block's representative (weight block_offset_)
+  std::vector<double> promoted_;    // scratch for compactions
+  std::vector<double> scratch_;     // scratch for merges
+  std::vector<double> chunk_;       // scratch for batch updates
 };
 
 }  // namespace shiftguard::validate::sketch
