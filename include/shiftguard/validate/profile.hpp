@@ -217,37 +217,50 @@ struct column_profile {
 namespace detail {
 
 /// Profiles rows [0, n) of one numeric column at `data` with stride `stride` (in elements).
+/// Values are gathered in chunks: a branch-free pass copies the finite ones into a
+/// contiguous buffer and counts NaNs; the buffer then feeds the moments, the KLL sketch and
+/// the HyperLogLog in tight loops. HyperLogLog is idempotent, so +inf and -inf are added once
+/// each if present.
 template <class Scalar>
 void profile_numeric_range(const Scalar* data, std::int64_t n, std::ptrdiff_t stride,
                            column_profile& out) {
-  constexpr std::int64_t chunk = 2048;
-  double finite[chunk];
+  constexpr std::int64_t chunk = 8192;
+  std::vector<double> finite(static_cast<std::size_t>(std::min(n, chunk)));
+  bool positive_infinity = false;
+  bool negative_infinity = false;
   for (std::int64_t start = 0; start < n; start += chunk) {
-    const std::int64_t stop = std::min(n, start + chunk);
+    const std::int64_t size = std::min(n, start + chunk) - start;
     std::int64_t n_finite = 0;
-    std::uint64_t missing = 0;
-    std::uint64_t infinite = 0;
+    std::int64_t missing = 0;
     const Scalar* row = data + static_cast<std::ptrdiff_t>(start) * stride;
-    for (std::int64_t i = start; i < stop; ++i, row += stride) {
+    double* buffer = finite.data();
+    for (std::int64_t i = 0; i < size; ++i, row += stride) {
       const double value = static_cast<double>(*row);
-      if (std::isfinite(value)) {
-        finite[n_finite++] = value;
-        out.hll.add_hash(sketch::hash_double(value));
-      } else if (std::isnan(value)) {
-        ++missing;
-      } else {
-        ++infinite;
-        out.hll.add_hash(sketch::hash_double(value));
+      buffer[n_finite] = value;
+      n_finite += static_cast<std::int64_t>(value - value == 0.0);  // false for NaN and +-inf
+      missing += static_cast<std::int64_t>(value != value);
+    }
+    const std::int64_t infinite = size - n_finite - missing;
+    if (infinite > 0) {
+      row = data + static_cast<std::ptrdiff_t>(start) * stride;
+      for (std::int64_t i = 0; i < size; ++i, row += stride) {
+        const double value = static_cast<double>(*row);
+        positive_infinity = positive_infinity || value == std::numeric_limits<double>::infinity();
+        negative_infinity = negative_infinity || value == -std::numeric_limits<double>::infinity();
       }
     }
-    out.n_missing += missing;
-    out.n_infinite += infinite;
-    out.count += static_cast<std::uint64_t>(stop - start) - missing;
+    out.n_missing += static_cast<std::uint64_t>(missing);
+    out.n_infinite += static_cast<std::uint64_t>(infinite);
+    out.count += static_cast<std::uint64_t>(size - missing);
     if (n_finite > 0) {
-      out.moments.update(finite, static_cast<std::size_t>(n_finite), 1);
-      out.kll.update(finite, static_cast<std::size_t>(n_finite), 1);
+      const auto count = static_cast<std::size_t>(n_finite);
+      out.moments.update(buffer, count, 1);
+      out.kll.update(buffer, count, 1);
+      for (std::size_t i = 0; i < count; ++i) out.hll.add_hash(sketch::hash_double(buffer[i]));
     }
   }
+  if (positive_infinity) out.hll.add_hash(sketch::hash_double(std::numeric_limits<double>::infinity()));
+  if (negative_infinity) out.hll.add_hash(sketch::hash_double(-std::numeric_limits<double>::infinity()));
 }
 
 }  // namespace detail
