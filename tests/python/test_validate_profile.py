@@ -188,7 +188,7 @@ def test_thread_count_does_not_change_the_result():
     one = profile(frame, n_jobs=1).to_bytes()
     two = profile(frame, n_jobs=2).to_bytes()
     assert one == two
-    long = pd.DataFrame({"x": rng.normal(size=2_200_000)})  # three row blocks
+    long = pd.DataFrame({"x": rng.normal(size=2_200_000)})  # two row blocks
     assert profile(long, n_jobs=1).to_bytes() == profile(long, n_jobs=2).to_bytes()
 
 

@@ -14,9 +14,10 @@
 //     values.
 //   * Categorical columns are given by the caller as (distinct value strings, their counts,
 //     number of missing values); the distinct count and the heavy hitters are built from them.
-//   * profile_matrix processes each column in row blocks of `block_rows` rows (a constant, not
-//     a function of the thread count) and merges the blocks in row order, so the result is
-//     the same for any number of threads.
+//   * profile_matrix processes the columns in parallel, and long columns in row blocks
+//     (about 16 tasks in all, blocks of at least `block_rows` rows: a function of the shape,
+//     not of the thread count) merged in row order, so the result is the same for any number
+//     of threads.
 //   * A table profile with zero rows is valid (every count 0) and is the identity of merge.
 //
 // Drift between profiles (profile_drift), per column:
@@ -89,7 +90,9 @@ struct profile_options {
   std::size_t top_k = 64;        ///< capacity of the heavy-hitters sketch (>= 1)
   std::uint64_t seed = 0;        ///< seed of the KLL compactions
   int n_threads = 0;             ///< 0: all cores
-  std::int64_t block_rows = 1 << 20;  ///< rows per block of a long column (>= 1024)
+  /// Shortest row block of a long column (>= 1024): a column is cut into as many blocks of at
+  /// least this many rows as it takes to have about 16 tasks (columns x blocks) in all.
+  std::int64_t block_rows = 1 << 20;
 };
 
 namespace detail {
@@ -116,6 +119,9 @@ inline void check_profile_options(const profile_options& options) {
                            std::to_string(options.block_rows));
   }
 }
+
+/// Number of tasks profile_numeric_columns aims at (columns x row blocks).
+inline constexpr std::int64_t target_tasks = 16;
 
 /// Seed of the KLL sketch of one (column, block): a SplitMix64 step of seed, column, block.
 inline std::uint64_t block_seed(std::uint64_t seed, std::uint64_t column, std::uint64_t block) {
@@ -562,9 +568,9 @@ struct column_view {
   std::ptrdiff_t stride = 1;
 };
 
-/// Profiles numeric columns in parallel: each column in row blocks of options.block_rows,
-/// the blocks merged in row order (the result does not depend on the thread count). All
-/// columns must have the same number of rows.
+/// Profiles numeric columns in parallel: long columns in row blocks (about 16 tasks in all,
+/// each block at least options.block_rows rows), the blocks merged in row order (the result
+/// does not depend on the thread count). All columns must have the same number of rows.
 template <class Scalar>
 std::vector<column_profile> profile_numeric_columns(const std::vector<column_view<Scalar>>& columns,
                                                     const profile_options& options,
@@ -579,7 +585,16 @@ std::vector<column_profile> profile_numeric_columns(const std::vector<column_vie
                         " rows, expected " + std::to_string(n_rows));
     }
   }
-  const std::int64_t n_blocks = std::max<std::int64_t>(1, (n_rows + options.block_rows - 1) / options.block_rows);
+  // Row blocks per column: enough for about 16 tasks in all, none shorter than
+  // options.block_rows. A function of the shape only (never of the thread count), and as few
+  // blocks as that allows, because a KLL sketch costs less per value the longer it runs.
+  const std::int64_t most_blocks =
+      std::max<std::int64_t>(1, n_rows / options.block_rows);
+  const std::int64_t wanted_blocks =
+      (detail::target_tasks + static_cast<std::int64_t>(n_columns) - 1) /
+      static_cast<std::int64_t>(n_columns);
+  const std::int64_t n_blocks = std::max<std::int64_t>(1, std::min(most_blocks, wanted_blocks));
+  const std::int64_t rows_per_block = (n_rows + n_blocks - 1) / n_blocks;
   const auto n_tasks = static_cast<index>(n_columns) * n_blocks;
   std::vector<column_profile> partial;
   partial.reserve(static_cast<std::size_t>(n_tasks));
@@ -592,8 +607,8 @@ std::vector<column_profile> profile_numeric_columns(const std::vector<column_vie
   parallel_for_ranges(n_tasks, options.n_threads, 1, [&](index begin, index end) {
     for (index task = begin; task < end; ++task) {
       const auto& column = columns[static_cast<std::size_t>(task / n_blocks)];
-      const std::int64_t start = (task % n_blocks) * options.block_rows;
-      const std::int64_t stop = std::min(n_rows, start + options.block_rows);
+      const std::int64_t start = std::min(n_rows, (task % n_blocks) * rows_per_block);
+      const std::int64_t stop = std::min(n_rows, start + rows_per_block);
       detail::profile_numeric_range(column.data + static_cast<std::ptrdiff_t>(start) * column.stride,
                                     stop - start, column.stride,
                                     partial[static_cast<std::size_t>(task)]);
