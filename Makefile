@@ -66,7 +66,8 @@ demo: install
 # build/bench-cpp (Release).
 BENCH_VENV_SCRIPTS := benchmarks/bench_drift.py benchmarks/bench_drift_numeric.py \
 	benchmarks/bench_drift_scores.py benchmarks/bench_drift_multivariate.py \
-	benchmarks/bench_drift_univariate.py
+	benchmarks/bench_drift_univariate.py \
+	benchmarks/bench_validate_sketch.py
 BENCH_SCRIPTS := benchmarks/bench_stream.py \
 	benchmarks/bench_imbalance.py \
 	benchmarks/bench_imbalance_metrics.py \

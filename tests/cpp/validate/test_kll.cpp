@@ -316,3 +316,25 @@ TEST_CASE("kll: truncated, corrupted or inconsistent data fails with format_erro
   CHECK_THROWS_WITH_AS((void)load(overfull), doctest::Contains("over the capacity"),
                        shiftguard::format_error);
 }
+
+TEST_CASE("kll: the branch-free sort of compactions agrees with std::sort") {
+  std::mt19937_64 generator(31);
+  for (const std::size_t n : {0, 1, 2, 23, 24, 25, 100, 333, 5000}) {
+    for (int pattern = 0; pattern < 5; ++pattern) {
+      std::vector<double> x(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        switch (pattern) {
+          case 0: x[i] = std::normal_distribution<double>()(generator); break;
+          case 1: x[i] = static_cast<double>(i); break;                        // sorted
+          case 2: x[i] = static_cast<double>(n - i); break;                    // reversed
+          case 3: x[i] = 7.0; break;                                           // constant
+          default: x[i] = static_cast<double>(generator() % 3); break;        // heavy ties
+        }
+      }
+      std::vector<double> expected = x;
+      std::sort(expected.begin(), expected.end());
+      sk::detail::sort_doubles(x.data(), x.size());
+      CHECK(x == expected);
+    }
+  }
+}
