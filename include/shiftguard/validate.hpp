@@ -10,3 +10,4 @@
 #include "shiftguard/validate/sketch/kll.hpp"
 #include "shiftguard/validate/sketch/hyperloglog.hpp"
 #include "shiftguard/validate/sketch/heavy_hitters.hpp"
+#include "shiftguard/validate/profile.hpp"

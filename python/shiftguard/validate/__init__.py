@@ -9,7 +9,10 @@ C++ core (``include/shiftguard/validate/``); ``shiftguard.dask.profile`` scales 
 
 from __future__ import annotations
 
+from ._profile import ColumnProfile, Profile, profile
+
 __all__: list[str] = []
+__all__ += ["ColumnProfile", "Profile", "profile"]
 
 from ._sketch import HeavyHitters, HyperLogLog, KLLSketch, Moments
 
