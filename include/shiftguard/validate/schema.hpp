@@ -177,7 +177,7 @@ inline std::string format_number(double value) {
   return out.str();
 }
 
-inline std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+inline std::string quote_name(std::string_view text) { return "'" + std::string(text) + "'"; }
 
 inline std::string plural(std::uint64_t n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
@@ -210,9 +210,9 @@ inline void check_schema(const table_schema& schema) {
   }
   std::set<std::string_view> seen;
   for (const auto& column : schema.columns) {
-    const std::string where = "schema column " + quoted(column.name);
+    const std::string where = "schema column " + quote_name(column.name);
     if (!seen.insert(column.name).second) {
-      throw invalid_argument("schema has the column " + quoted(column.name) + " twice");
+      throw invalid_argument("schema has the column " + quote_name(column.name) + " twice");
     }
     if (!(column.max_missing_fraction >= 0.0 && column.max_missing_fraction <= 1.0)) {
       throw invalid_argument(where + ": max_missing_fraction must be in [0, 1], got " +
@@ -241,7 +241,7 @@ inline void check_names(const std::vector<std::string>& names, index n_columns,
   for (const auto& name : names) ++counts[name];
   std::string duplicated;
   for (const auto& [name, count] : counts) {
-    if (count > 1) duplicated += (duplicated.empty() ? "" : ", ") + quoted(name);
+    if (count > 1) duplicated += (duplicated.empty() ? "" : ", ") + quote_name(name);
   }
   if (!duplicated.empty()) {
     throw invalid_argument("names must be distinct; duplicated column names: " + duplicated);
@@ -400,7 +400,7 @@ std::vector<anomaly> validate_refs(const std::vector<column_ref<Scalar>>& data,
       const auto where = position.find(column.name);
       if (where == position.end()) {
         found.push_back(anomaly{column.name, "missing_column", severity::error,
-                                "the column " + quoted(column.name) +
+                                "the column " + quote_name(column.name) +
                                     " of the schema is missing from the table",
                                 {}, 0});
         continue;
@@ -422,7 +422,7 @@ std::vector<anomaly> validate_refs(const std::vector<column_ref<Scalar>>& data,
     for (const auto& name : names) {
       if (schema.find(name) < 0) {
         out.push_back(anomaly{name, "unexpected_column", severity::error,
-                              "the column " + quoted(name) + " is not in the schema", {}, 0});
+                              "the column " + quote_name(name) + " is not in the schema", {}, 0});
       }
     }
   }
@@ -524,7 +524,7 @@ table_schema infer_refs(const std::vector<column_ref<Scalar>>& data,
   for (std::size_t k = 0; k < options.types.size(); ++k) {
     if (!is_numeric(options.types[k])) {
       throw invalid_argument("options.types[" + std::to_string(k) + "] for column " +
-                             quoted(names[k]) + " is " + to_string(options.types[k]) +
+                             quote_name(names[k]) + " is " + to_string(options.types[k]) +
                              "; the numeric view infers float, integer, boolean or datetime");
     }
   }
@@ -593,7 +593,7 @@ std::vector<anomaly> validate_columns(const std::vector<strided_vector_view<Scal
   refs.reserve(columns.size());
   for (std::size_t k = 0; k < columns.size(); ++k) {
     if (columns[k].size() != n_rows) {
-      throw shape_error("column " + detail::quoted(names[k]) + " has " +
+      throw shape_error("column " + detail::quote_name(names[k]) + " has " +
                         std::to_string(columns[k].size()) + " rows, expected " +
                         std::to_string(n_rows));
     }
@@ -612,7 +612,7 @@ table_schema infer_schema_columns(const std::vector<strided_vector_view<Scalar>>
   refs.reserve(columns.size());
   for (std::size_t k = 0; k < columns.size(); ++k) {
     if (columns[k].size() != n_rows) {
-      throw shape_error("column " + detail::quoted(names[k]) + " has " +
+      throw shape_error("column " + detail::quote_name(names[k]) + " has " +
                         std::to_string(columns[k].size()) + " rows, expected " +
                         std::to_string(n_rows));
     }
