@@ -883,3 +883,23 @@ def nn_fit_temperature(
     labels: npt.NDArray[np.integer[Any]],
     sample_weight: npt.NDArray[np.floating[Any]] | None = None,
 ) -> float: ...
+
+# validate/schema.hpp
+def validate_schema_columns(
+    columns: list[npt.NDArray[np.float64]],
+    names: list[str],
+    n_rows: int,
+    schema_json: str,
+    max_examples: int = 5,
+    n_threads: int = 0,
+) -> list[tuple[str, str, str, str, list[int], int]]: ...
+def infer_schema_columns(
+    columns: list[npt.NDArray[np.float64]],
+    names: list[str],
+    n_rows: int,
+    types: list[str],
+    margin: float = 0.0,
+    infer_unique: bool = True,
+    n_threads: int = 0,
+) -> str: ...
+def schema_normalize_json(text: str, indent: int = 2) -> str: ...

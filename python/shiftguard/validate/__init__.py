@@ -13,3 +13,6 @@ from ._report import SEVERITIES, Anomaly, ValidationError, ValidationReport
 
 __all__: list[str] = []
 __all__ += ["SEVERITIES", "Anomaly", "ValidationError", "ValidationReport"]
+from ._schema import ANOMALY_KINDS, COLUMN_TYPES, ColumnSchema, Schema, infer_schema, validate
+
+__all__ += ["ANOMALY_KINDS", "COLUMN_TYPES", "ColumnSchema", "Schema", "infer_schema", "validate"]
