@@ -369,9 +369,12 @@ def test_bad_schema_files(schema):
         Schema.from_json(newer)
     with pytest.raises(ValueError, match="not a shiftguard schema"):
         Schema.from_json('{"format": "pandera", "version": 1}')
-    with pytest.raises(ValueError, match="missing the field 'nullable'"):
-        Schema.from_json(good.replace('"nullable"', '"nulable"', 1).replace(
-            '"nulable"', '"nullable_x"'))
+    doc = json.loads(good)
+    del doc["columns"][0]["nullable"]
+    with pytest.raises(ValueError, match=r"columns\[0\] \('age'\) is missing the field 'nullable'"):
+        Schema.from_json(json.dumps(doc))
+    with pytest.raises(ValueError, match="unknown field 'nulable'"):
+        Schema.from_json(good.replace('"nullable"', '"nulable"', 1))
     with pytest.raises(ValueError, match="'unique' must be true or false"):
         Schema.from_json(good.replace('"unique": false', '"unique": "no"', 1))
     with pytest.raises(ValueError, match="'domain' must be an array of strings or null"):
