@@ -108,6 +108,26 @@ void bind_validate_schema(py::module_& module) {
       py::arg("margin") = 0.0, py::arg("infer_unique") = true, py::arg("n_threads") = 0);
 
   module.def(
+      "duplicate_rows_int64",
+      [](const py::array& values, std::size_t max_examples) {
+        const py::array kept = viewable<std::int64_t>(values, "values");
+        if (kept.ndim() != 1) {
+          throw shape_error("values must be 1-D, got " + std::to_string(kept.ndim()) + "-D");
+        }
+        const auto* data = static_cast<const std::int64_t*>(kept.data());
+        const index n = kept.shape(0);
+        const index stride = kept.strides(0) / static_cast<index>(sizeof(std::int64_t));
+        validate::duplicate_rows_result found;
+        {
+          py::gil_scoped_release release;
+          found = validate::find_duplicate_rows(data, n, stride, max_examples);
+        }
+        return std::make_pair(found.rows, found.count);
+      },
+      "Rows repeating an earlier value of an int64 array: (first rows, count).",
+      py::arg("values"), py::arg("max_examples") = 5);
+
+  module.def(
       "schema_normalize_json",
       [](const std::string& text, int indent) {
         return validate::schema_to_json_string(validate::schema_from_json_string(text), indent);

@@ -205,6 +205,17 @@ def test_uniqueness_of_large_int64_is_exact():
     assert validate(pd.DataFrame({"id": ids}), schema_).ok
     report = validate(pd.DataFrame({"id": np.array([2**53 + 1, 3, 2**53 + 1])}), schema_)
     assert only(report, "id", "not_unique").rows == (2,)
+    # uint64 beyond 2**63, nullable Int64 with NA (NA is not a duplicate), and float ids
+    big = np.array([2**64 - 1, 2**63, 2**64 - 1], dtype=np.uint64)
+    assert only(validate(pd.DataFrame({"id": big}), schema_), "id", "not_unique").rows == (2,)
+    nullable = pd.Series([1, None, 1, None, 2], dtype="Int64")
+    report = validate(pd.DataFrame({"id": nullable}), schema_)
+    expect_rows(only(report, "id", "not_unique"), nullable.dropna().duplicated().reindex(
+        nullable.index, fill_value=False))
+    floats = Schema([ColumnSchema("x", unique=True)])
+    values = pd.Series([0.5, -0.0, 0.0, np.nan, np.nan, 0.5])
+    expect_rows(only(validate(pd.DataFrame({"x": values}), floats), "x", "not_unique"),
+                values.dropna().duplicated().reindex(values.index, fill_value=False))
 
 
 def test_type_mismatch(reference, schema):

@@ -19,6 +19,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <iomanip>
 #include <limits>
 #include <map>
@@ -27,6 +28,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -195,6 +197,40 @@ struct row_collector {
   }
 };
 
+inline std::uint64_t mix_bits(std::uint64_t x) {  // splitmix64's finalizer
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+
+// Rows whose key equals the key of an earlier row, in row order, by open-addressing hashing
+// of the exact 64-bit keys (no false positives). key_at(row, key) returns false to skip a row.
+template <class KeyAt>
+row_collector duplicate_rows(index n, std::size_t max_examples, KeyAt&& key_at) {
+  row_collector found(max_examples);
+  std::size_t capacity = 16;
+  while (capacity < 2 * static_cast<std::size_t>(n)) capacity *= 2;
+  const std::size_t mask = capacity - 1;
+  std::vector<std::uint64_t> keys(capacity);
+  std::vector<std::uint8_t> used(capacity, 0);
+  std::uint64_t key = 0;
+  for (index row = 0; row < n; ++row) {
+    if (!key_at(row, key)) continue;
+    std::size_t slot = static_cast<std::size_t>(mix_bits(key)) & mask;
+    while (used[slot] && keys[slot] != key) slot = (slot + 1) & mask;
+    if (used[slot]) {
+      found.add(row);
+    } else {
+      used[slot] = 1;
+      keys[slot] = key;
+    }
+  }
+  return found;
+}
+
 // A column of the numeric view: pointer, length and stride (in elements).
 template <class Scalar>
 struct column_ref {
@@ -248,11 +284,104 @@ inline void check_names(const std::vector<std::string>& names, index n_columns,
   }
 }
 
+// Counts of one column's findings, from one branch-free pass (vectorisable for contiguous
+// columns). Missing = NaN; outside counts finite values beyond [low, high]; different counts
+// non-missing values unlike `first`; mismatch counts values of the wrong kind (non-integers
+// when Integral, values other than 0 and 1 when Boolean).
+struct column_counts {
+  std::uint64_t missing = 0, infinite = 0, outside = 0, different = 0, mismatch = 0;
+};
+
+template <bool Integral, bool Boolean, class Scalar>
+column_counts count_column(const Scalar* data, index n, index stride, double low, double high,
+                           double first) {
+  column_counts counts;
+  const double infinity = std::numeric_limits<double>::infinity();
+  const auto body = [&](double x) {
+    const bool missing = x != x;
+    const bool infinite = std::fabs(x) == infinity;
+    counts.missing += missing;
+    counts.infinite += infinite;
+    counts.outside += ((x < low) | (x > high)) & !infinite;
+    counts.different += (x != first) & !missing;
+    if constexpr (Integral) counts.mismatch += !missing & !infinite & (x != std::floor(x));
+    if constexpr (Boolean) counts.mismatch += !missing & (x != 0.0) & (x != 1.0);
+  };
+  if (stride == 1) {
+    for (index row = 0; row < n; ++row) body(static_cast<double>(data[row]));
+  } else {
+    for (index row = 0; row < n; ++row) body(static_cast<double>(data[row * stride]));
+  }
+  return counts;
+}
+
+// not_unique: rows repeating an earlier non-missing value (-0 == 0), by hashing the bits.
+template <class Scalar>
+void check_unique(const column_schema& column, const column_ref<Scalar>& values,
+                  const validate_options& options, std::vector<anomaly>& out) {
+  auto duplicates =
+      duplicate_rows(values.size, options.max_examples, [&](index row, std::uint64_t& key) {
+        double x = static_cast<double>(values[row]);
+        if (std::isnan(x)) return false;
+        if (x == 0.0) x = 0.0;
+        std::memcpy(&key, &x, sizeof key);
+        return true;
+      });
+  if (duplicates.count > 0) {
+    out.push_back(anomaly{column.name, "not_unique", severity::error,
+                          plural(duplicates.count, "value") +
+                              " repeat an earlier value in a column that must be unique",
+                          std::move(duplicates.rows), duplicates.count});
+  }
+}
+
 // The checks of one present column of the numeric view, appended to `out` in kind order.
 template <class Scalar>
 void check_column(const column_schema& column, const column_ref<Scalar>& values,
                   const validate_options& options, std::vector<anomaly>& out) {
   const index n = values.size;
+  // Fast path: count first; collect rows (a second, slower pass) only when some anomaly that
+  // lists rows will be reported.
+  {
+    const double infinity = std::numeric_limits<double>::infinity();
+    double first = std::numeric_limits<double>::quiet_NaN();
+    for (index row = 0; row < n; ++row) {
+      const double x = static_cast<double>(values[row]);
+      if (!std::isnan(x)) {
+        first = x;
+        break;
+      }
+    }
+    const double low = column.minimum ? *column.minimum : -infinity;
+    const double high = column.maximum ? *column.maximum : infinity;
+    column_counts counts;
+    if (column.type == column_type::integer) {
+      counts = count_column<true, false>(values.data, n, values.stride, low, high, first);
+    } else if (column.type == column_type::boolean) {
+      counts = count_column<false, true>(values.data, n, values.stride, low, high, first);
+    } else {
+      counts = count_column<false, false>(values.data, n, values.stride, low, high, first);
+    }
+    const bool float_column = column.type == column_type::floating;
+    const bool missing_reported =
+        counts.missing > 0 &&
+        ((float_column && (!column.allow_nan || !column.nullable)) ||
+         (!float_column && !column.nullable) ||
+         static_cast<double>(counts.missing) > column.max_missing_fraction * static_cast<double>(n));
+    const bool rows_needed = missing_reported || (counts.infinite > 0 && !column.allow_infinite) ||
+                             counts.outside > 0 || counts.mismatch > 0;
+    if (!rows_needed) {
+      const std::uint64_t n_present = static_cast<std::uint64_t>(n) - counts.missing;
+      if (counts.different == 0 && n_present >= 2 && !column.allow_constant) {
+        out.push_back(anomaly{column.name, "constant_column", severity::warning,
+                              "all " + std::to_string(n_present) +
+                                  " non-missing values equal " + format_number(first),
+                              {}, 0});
+      }
+      if (column.unique && n_present >= 2) check_unique(column, values, options, out);
+      return;
+    }
+  }
   row_collector missing(options.max_examples), infinite(options.max_examples),
       below(options.max_examples), above(options.max_examples),
       mismatch(options.max_examples);
@@ -351,29 +480,7 @@ void check_column(const column_schema& column, const column_ref<Scalar>& values,
              format_number(first_value),
          row_collector(0));
   }
-  if (column.unique && n_present >= 2) {
-    // Sort (value, row) pairs; every row of an equal run but the first is a duplicate.
-    std::vector<std::pair<double, index>> present;
-    present.reserve(static_cast<std::size_t>(n_present));
-    for (index row = 0; row < n; ++row) {
-      const double x = static_cast<double>(values[row]);
-      if (!std::isnan(x)) present.emplace_back(x == 0.0 ? 0.0 : x, row);  // -0 == 0
-    }
-    std::sort(present.begin(), present.end());
-    std::vector<index> duplicates;
-    for (std::size_t k = 1; k < present.size(); ++k) {
-      if (present[k].first == present[k - 1].first) duplicates.push_back(present[k].second);
-    }
-    if (!duplicates.empty()) {
-      std::sort(duplicates.begin(), duplicates.end());
-      const std::uint64_t count = duplicates.size();
-      if (duplicates.size() > options.max_examples) duplicates.resize(options.max_examples);
-      out.push_back(anomaly{column.name, "not_unique", severity::error,
-                            plural(count, "value") + " repeat an earlier value in a column "
-                                                     "that must be unique",
-                            std::move(duplicates), count});
-    }
-  }
+  if (column.unique && n_present >= 2) check_unique(column, values, options, out);
 }
 
 template <class Scalar>
@@ -619,6 +726,30 @@ table_schema infer_schema_columns(const std::vector<strided_vector_view<Scalar>>
     refs.push_back({columns[k].data(), columns[k].size(), columns[k].innerStride()});
   }
   return detail::infer_refs(refs, names, n_rows, options);
+}
+
+/// Rows holding a value equal to that of an earlier row: the first `max_examples` of them
+/// (ascending) and their count. Exact, by hashing the values (for integer ids, which a float
+/// view would round beyond 2^53).
+struct duplicate_rows_result {
+  std::vector<index> rows;
+  std::uint64_t count = 0;
+};
+
+template <class Integer>
+duplicate_rows_result find_duplicate_rows(const Integer* values, index n, index stride = 1,
+                                          std::size_t max_examples = 5) {
+  static_assert(std::is_integral_v<Integer> && sizeof(Integer) <= 8,
+                "find_duplicate_rows takes integers of at most 64 bits");
+  if (n < 0 || stride < 1) {
+    throw invalid_argument("find_duplicate_rows needs n >= 0 and stride >= 1, got n = " +
+                           std::to_string(n) + ", stride = " + std::to_string(stride));
+  }
+  auto found = detail::duplicate_rows(n, max_examples, [&](index row, std::uint64_t& key) {
+    key = static_cast<std::uint64_t>(values[row * stride]);
+    return true;
+  });
+  return {std::move(found.rows), found.count};
 }
 
 // ------------------------------------------------------------------------------- JSON

@@ -812,12 +812,14 @@ def validate(
             if values is None:
                 continue
             numeric_columns.append(values)
-            # uniqueness is checked here by hashing the original values (exact for int64)
-            numeric_schema.append(ColumnSchema(**{**column.to_dict(), "unique": False,
-                                                  "domain": None}))
-            if column.unique:
-                codes, _ = _factorize(series)
-                _check_unique(column, codes, max_examples, lambda item, p=position: add(1, p, item))
+            # Uniqueness: C++ hashes the float64 view, exact unless the column holds integers
+            # (which that view rounds beyond 2**53): those are hashed as int64 here.
+            exact_in_view = not (family == "integer" and column.unique)
+            numeric_schema.append(ColumnSchema(**{
+                **column.to_dict(), "unique": column.unique and exact_in_view, "domain": None}))
+            if not exact_in_view:
+                _check_unique_integers(column, series, max_examples,
+                                       lambda item, p=position: add(1, p, item))
         else:
             _check_categorical(column, series, family, max_examples,
                                lambda item, p=position: add(1, p, item))
@@ -880,6 +882,23 @@ def _check_unique(column: ColumnSchema, codes: np.ndarray, max_examples: int, ad
         add(_anomaly(column.name, "not_unique",
                      f"{_plural(count, 'value')} repeat an earlier value in a column that must "
                      "be unique", rows, count))
+
+
+def _check_unique_integers(column: ColumnSchema, series: Any, max_examples: int,
+                           add: Any) -> None:
+    values = series.to_numpy() if isinstance(series.dtype, np.dtype) else None
+    if values is not None and values.dtype.kind in "iu" and values.dtype.itemsize <= 8:
+        # astype(int64) is one-to-one on every integer dtype (uint64 wraps), so equal keys
+        # are equal values
+        rows, count = _core.duplicate_rows_int64(values.astype(np.int64, copy=False),
+                                                 max_examples)
+        if count:
+            add(_anomaly(column.name, "not_unique",
+                         f"{_plural(count, 'value')} repeat an earlier value in a column that "
+                         "must be unique", tuple(rows), count))
+        return
+    codes, _ = _factorize(series)  # nullable integers (with NA)
+    _check_unique(column, codes, max_examples, add)
 
 
 def _check_categorical(column: ColumnSchema, series: Any, family: str, max_examples: int,

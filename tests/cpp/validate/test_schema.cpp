@@ -231,6 +231,33 @@ TEST_CASE("constant columns and uniqueness") {
   // -0.0 and 0.0 are one value
   x(6, 0) = 0.0;
   CHECK(validate::validate(x, {"id", "level"}, schema)[0].count == 4);
+  // the same answers from the row-collecting pass (taken when a NaN is reported)
+  x(0, 1) = 2.5;
+  x(7, 0) = std::numeric_limits<double>::quiet_NaN();
+  schema.columns[0].nullable = false;
+  const auto slow = validate::validate(x, {"id", "level"}, schema);
+  REQUIRE(slow.size() == 3);
+  CHECK(slow[0].kind == "not_nullable");
+  CHECK(slow[1].kind == "not_unique");
+  CHECK(slow[1].rows == std::vector<Eigen::Index>{2, 4, 5});
+  CHECK(slow[2].kind == "constant_column");
+}
+
+TEST_CASE("find_duplicate_rows is exact for 64-bit integers") {
+  const std::vector<std::int64_t> ids = {9007199254740992LL, 9007199254740993LL, 5,
+                                         9007199254740993LL, 5, 5, -1};
+  const auto found = validate::find_duplicate_rows(ids.data(), 7, 1, 2);
+  CHECK(found.rows == std::vector<Eigen::Index>{3, 4});
+  CHECK(found.count == 3);
+  // every other element (a strided column)
+  const auto strided = validate::find_duplicate_rows(ids.data(), 4, 2);
+  CHECK(strided.count == 1);  // 9007199254740992, 5, 5, -1
+  CHECK(strided.rows == std::vector<Eigen::Index>{2});
+  // many distinct keys: no false positives
+  std::vector<std::uint64_t> many(100000);
+  for (std::size_t k = 0; k < many.size(); ++k) many[k] = k * 0x9E3779B97F4A7C15ULL;
+  CHECK(validate::find_duplicate_rows(many.data(), 100000).count == 0);
+  CHECK_THROWS_AS(validate::find_duplicate_rows(ids.data(), 3, 0), shiftguard::invalid_argument);
 }
 
 TEST_CASE("results do not depend on the thread count; strided views are read in place") {
