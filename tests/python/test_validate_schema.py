@@ -185,6 +185,29 @@ def test_unseen_categories_are_named_with_counts(reference, schema):
     expect_rows(plan, frame["plan"] == "enterprise")
 
 
+@pytest.mark.parametrize("dtype", [object, "str", "string", "category"])
+def test_string_storage_kinds_agree(dtype):
+    # object, Arrow-backed str, python-backed string and category columns: same anomalies
+    values = ["a", "b", None, "a", "zz", "b", "zz", "q", None, "a"]
+    series = pd.Series(values, dtype=dtype)
+    if dtype == "category":
+        series = series.cat.add_categories(["never"])  # unobserved: not a value
+    schema_ = Schema([ColumnSchema("s", "categorical", nullable=False, domain={"a", "b"},
+                                   allow_constant=False, unique=True)])
+    report = validate(pd.DataFrame({"s": series}), schema_)
+    isna = pd.Series(values).isna()
+    expect_rows(only(report, "s", "not_nullable"), isna)
+    unseen = only(report, "s", "unseen_category")
+    expect_rows(unseen, ~pd.Series(values).isin(["a", "b"]) & ~isna)
+    assert unseen.message.endswith("outside the domain: 'zz' (2), 'q' (1)")
+    dup = pd.Series(values).dropna().duplicated().reindex(isna.index, fill_value=False)
+    expect_rows(only(report, "s", "not_unique"), dup)
+    constant = pd.Series(["k", None, "k"], dtype=dtype)
+    report = validate(pd.DataFrame({"s": constant}), Schema([ColumnSchema(
+        "s", "string", allow_constant=False)]))
+    assert only(report, "s", "constant_column").message == "all 2 non-missing values equal 'k'"
+
+
 def test_constant_column_and_not_unique(reference, schema):
     frame = reference.copy()
     frame["income"] = 5000.0

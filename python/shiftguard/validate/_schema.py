@@ -901,6 +901,110 @@ def _check_unique_integers(column: ColumnSchema, series: Any, max_examples: int,
     _check_unique(column, codes, max_examples, add)
 
 
+def _arrow_strings(series: Any) -> Any:
+    """The pyarrow array behind an Arrow-backed string column (pandas' default ``str`` dtype
+    with pyarrow installed), without a copy; None for other columns."""
+    array = series.array
+    if type(array).__name__ not in ("ArrowStringArray", "ArrowStringArrayNumpySemantics",
+                                    "ArrowExtensionArray"):
+        return None
+    try:
+        import pyarrow as pa
+    except ImportError:  # pragma: no cover - only Arrow-backed arrays reach here
+        return None
+    values = pa.array(array)
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return values if pa.types.is_string(values.type) or pa.types.is_large_string(
+        values.type) else None
+
+
+class _Distinct:
+    """What the categorical checks need of a column: missing rows, the distinct non-missing
+    values with their counts, the rows outside a domain, duplicates. Computed from the
+    category codes, from Arrow's kernels for Arrow-backed strings, or by pandas.factorize
+    (object columns) -- each on the distinct values, never a Python loop over rows."""
+
+    def __init__(self, series: Any, family: str) -> None:
+        self.series = series
+        self.arrow = _arrow_strings(series) if family == "string" else None
+        self.n_rows = len(series)
+        self._codes: np.ndarray | None = None
+        self._uniques: Any = None
+        self._in_appearance_order = True
+        if self.arrow is not None:
+            self.n_missing = self.arrow.null_count
+            return
+        if family == "category":
+            self._codes = np.asarray(series.cat.codes.to_numpy(), dtype=np.int64)
+            categories = series.cat.categories
+            counts = np.bincount(self._codes[self._codes >= 0], minlength=len(categories))
+            # unobserved categories are not values of the column
+            self._uniques = categories
+            self._observed = counts > 0
+            self._in_appearance_order = False
+        else:
+            self._codes, self._uniques = _factorize(series)
+            self._observed = np.ones(len(self._uniques), dtype=bool)
+        self.n_missing = int(np.count_nonzero(self._codes < 0))
+
+    def missing_mask(self) -> np.ndarray:
+        if self.arrow is not None:
+            import pyarrow.compute as pc
+
+            return np.asarray(pc.is_null(self.arrow).to_numpy(zero_copy_only=False))
+        return self._codes < 0
+
+    def uniques(self) -> Any:
+        """The distinct non-missing values (object columns: as factorize returns them)."""
+        if self.arrow is not None:
+            import pyarrow.compute as pc
+
+            return pc.unique(self.arrow.drop_null()).to_pylist()
+        return self._uniques[self._observed]
+
+    def n_distinct(self) -> int:
+        if self.arrow is not None:
+            import pyarrow.compute as pc
+
+            return int(pc.count_distinct(self.arrow).as_py())
+        return int(np.count_nonzero(self._observed))
+
+    def outside(self, domain: set[str]) -> tuple[np.ndarray, list[tuple[str, int]]]:
+        """Rows whose value (as a string) is not in ``domain``, and the unseen values with
+        their counts."""
+        if self.arrow is not None:
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            inside = pc.is_in(self.arrow, value_set=pa.array(sorted(domain), type=self.arrow.type))
+            mask = ~np.asarray(inside.to_numpy(zero_copy_only=False), dtype=bool)
+            if self.n_missing:  # is_in says False for nulls; missing values are not unseen
+                mask &= ~self.missing_mask()
+            if not mask.any():
+                return mask, []
+            counts = pc.value_counts(self.arrow.filter(pa.array(mask))).to_pylist()
+            return mask, [(item["values"], int(item["counts"])) for item in counts]
+        strings = _strings(self._uniques)
+        unseen = np.array([self._observed[k] and text not in domain
+                           for k, text in enumerate(strings)], dtype=bool)
+        if not unseen.any():
+            return np.zeros(self.n_rows, dtype=bool), []
+        counts = np.bincount(self._codes[self._codes >= 0], minlength=len(strings))
+        unseen_codes = np.flatnonzero(unseen)
+        return np.isin(self._codes, unseen_codes), [(strings[k], int(counts[k]))
+                                                     for k in unseen_codes]
+
+    def first_value(self) -> str:
+        return str(self.uniques()[0])
+
+    def codes_in_appearance_order(self) -> np.ndarray:
+        if self.arrow is None and self._in_appearance_order:
+            return self._codes
+        codes, _ = _factorize(self.series)
+        return codes
+
+
 def _check_categorical(column: ColumnSchema, series: Any, family: str, max_examples: int,
                        add: Any) -> None:
     if column.type == "string" and family not in ("object", "string", "category"):
@@ -908,47 +1012,46 @@ def _check_categorical(column: ColumnSchema, series: Any, family: str, max_examp
                      f"the schema expects a string column, the table's has dtype "
                      f"{series.dtype}"))
         return
-    codes, uniques = _factorize(series)
-    n_rows = codes.size
+    distinct = _Distinct(series, family)
+    n_rows = distinct.n_rows
     if column.type == "string" and family == "object":
+        uniques = distinct.uniques()
         is_str = np.array([isinstance(v, str) for v in uniques], dtype=bool)
         if not is_str.all():
-            bad = np.isin(codes, np.flatnonzero(~is_str))
+            bad = np.isin(distinct._codes, np.flatnonzero(~is_str))
             rows, count = _rows(bad, max_examples)
             kinds = sorted({_value_type_name(v) for v in uniques[~is_str]})
             add(_anomaly(column.name, "type_mismatch",
                          f"{_plural(count, 'value')} of the string column are not strings "
                          f"({', '.join(kinds)})", rows, count))
-    missing = codes < 0
-    n_missing = int(np.count_nonzero(missing))
+    n_missing = distinct.n_missing
     if n_missing:
         if not column.nullable:
-            rows, count = _rows(missing, max_examples)
+            rows, count = _rows(distinct.missing_mask(), max_examples)
             add(_anomaly(column.name, "not_nullable",
                          f"{_plural(count, 'missing value')} in a column that is not nullable",
                          rows, count))
         elif n_missing / n_rows > column.max_missing_fraction:
-            rows, count = _rows(missing, max_examples)
+            rows, count = _rows(distinct.missing_mask(), max_examples)
             add(_anomaly(column.name, "missing_fraction",
                          f"{100 * n_missing / n_rows:.4g}% missing ({n_missing} of {n_rows} "
                          f"rows), expected at most {100 * column.max_missing_fraction:.4g}%",
                          rows, count))
-    if column.domain is not None and len(uniques):
-        strings = _strings(uniques)
-        unseen = np.array([s not in column.domain for s in strings], dtype=bool)
-        if unseen.any():
-            counts = np.bincount(codes[~missing], minlength=len(strings))
-            unseen_codes = np.flatnonzero(unseen)
-            order = sorted(unseen_codes, key=lambda k: (-counts[k], strings[k]))
-            named = ", ".join(f"{strings[k]!r} ({counts[k]})" for k in order[:_UNSEEN_NAMED])
-            if len(order) > _UNSEEN_NAMED:
-                named += f" and {len(order) - _UNSEEN_NAMED} more"
-            rows, count = _rows(np.isin(codes, unseen_codes), max_examples)
+    n_present = n_rows - n_missing
+    if column.domain is not None and n_present:
+        mask, unseen = distinct.outside(column.domain)
+        if unseen:
+            unseen.sort(key=lambda item: (-item[1], item[0]))
+            named = ", ".join(f"{text!r} ({count})" for text, count in unseen[:_UNSEEN_NAMED])
+            if len(unseen) > _UNSEEN_NAMED:
+                named += f" and {len(unseen) - _UNSEEN_NAMED} more"
+            rows, count = _rows(mask, max_examples)
             add(_anomaly(column.name, "unseen_category",
                          f"{_plural(count, 'value')} outside the domain: {named}", rows, count))
-    n_present = n_rows - n_missing
-    if not column.allow_constant and n_present >= 2 and len(uniques) == 1:
+    needs_distinct = (not column.allow_constant and n_present >= 2) or column.unique
+    n_distinct = distinct.n_distinct() if needs_distinct else 0
+    if not column.allow_constant and n_present >= 2 and n_distinct == 1:
         add(_anomaly(column.name, "constant_column",
-                     f"all {n_present} non-missing values equal {str(uniques[0])!r}"))
-    if column.unique:
-        _check_unique(column, codes, max_examples, add)
+                     f"all {n_present} non-missing values equal {distinct.first_value()!r}"))
+    if column.unique and n_distinct < n_present:
+        _check_unique(column, distinct.codes_in_appearance_order(), max_examples, add)
