@@ -3,7 +3,8 @@
 
 One process, identical seeded data: a mixed frame of 1,000,000 rows (``--rows``) and 20
 columns: 12 float64 (three with 5% NaN), 3 int64 (one a unique id), 1 bool, 2 category,
-1 object string column with 6 values, 1 datetime64. A shiftguard schema is inferred from the
+1 string column with 6 values (pandas' default ``str`` dtype, Arrow-backed; ``--object-strings``
+makes it an object column), 1 datetime64. A shiftguard schema is inferred from the
 frame (margin 0.1); the pandera ``DataFrameSchema`` is built from it with the equivalent
 checks: dtype, ``nullable``, ``Check.in_range(minimum, maximum)`` for numeric and datetime
 columns, ``Check.isin(domain)`` for categorical columns, ``unique=True`` for the id column,
@@ -57,7 +58,7 @@ def timed(function: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
     return statistics.median(times), min(times), result
 
 
-def make_frame(n: int, rng: np.random.Generator) -> pd.DataFrame:
+def make_frame(n: int, rng: np.random.Generator, args_city_dtype: Any = "str") -> pd.DataFrame:
     columns: dict[str, Any] = {}
     for k in range(12):
         values = rng.normal(loc=k, scale=1 + k, size=n)
@@ -71,7 +72,7 @@ def make_frame(n: int, rng: np.random.Generator) -> pd.DataFrame:
     columns["plan"] = pd.Categorical(rng.choice(["free", "pro", "team", "enterprise"], n))
     columns["region"] = pd.Categorical(rng.choice([f"r{k}" for k in range(12)], n))
     columns["city"] = pd.Series(
-        rng.choice(["Oslo", "Rome", "Lima", "Pune", "Kobe", "Graz"], n), dtype=object
+        rng.choice(["Oslo", "Rome", "Lima", "Pune", "Kobe", "Graz"], n), dtype=args_city_dtype
     )
     columns["signup"] = pd.Timestamp("2020-01-01") + pd.to_timedelta(
         rng.integers(0, 5 * 365 * 86400, n), unit="s"
@@ -131,19 +132,21 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--object-strings", action="store_true")
     args = parser.parse_args()
     if args.quick:
         args.rows, args.repeat = 100_000, 3
 
     rng = np.random.default_rng(SEED)
-    frame = make_frame(args.rows, rng)
+    frame = make_frame(args.rows, rng, object if args.object_strings else "str")
     schema = infer_schema(frame, margin=0.1)
     peer = pandera_schema(schema)
     faulty = inject_faults(frame, rng)
     n_threads = os.cpu_count() or 1
 
     print(f"bench_validate_schema: {args.rows:,} rows x {frame.shape[1]} columns, "
-          f"{frame.memory_usage(deep=False).sum() / 1e6:.0f} MB, median of {args.repeat}")
+          f"{frame.memory_usage(deep=False).sum() / 1e6:.0f} MB, median of {args.repeat}; "
+          f"string column dtype {frame['city'].dtype}")
     print(f"machine: {cpu_model()}, {os.cpu_count()} cores, {platform.system()} "
           f"{platform.release()}; shiftguard threads: {n_threads}")
     print(f"versions: shiftguard {shiftguard.__version__}, pandera {pandera.__version__}, "

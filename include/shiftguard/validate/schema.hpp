@@ -295,23 +295,34 @@ struct column_counts {
 template <bool Integral, bool Boolean, class Scalar>
 column_counts count_column(const Scalar* data, index n, index stride, double low, double high,
                            double first) {
-  column_counts counts;
+  // Local accumulators and a fixed stride per loop, so the compiler keeps them in registers
+  // and can vectorise the contiguous case.
   const double infinity = std::numeric_limits<double>::infinity();
-  const auto body = [&](double x) {
-    const bool missing = x != x;
-    const bool infinite = std::fabs(x) == infinity;
-    counts.missing += missing;
-    counts.infinite += infinite;
-    counts.outside += ((x < low) | (x > high)) & !infinite;
-    counts.different += (x != first) & !missing;
-    if constexpr (Integral) counts.mismatch += !missing & !infinite & (x != std::floor(x));
-    if constexpr (Boolean) counts.mismatch += !missing & (x != 0.0) & (x != 1.0);
+  std::uint64_t missing = 0, infinite = 0, outside = 0, different = 0, mismatch = 0;
+  const auto run = [&](auto step) {
+    for (index row = 0; row < n; ++row) {
+      const double x = static_cast<double>(data[row * step]);
+      const bool is_missing = x != x;
+      const bool is_infinite = std::fabs(x) == infinity;
+      missing += is_missing;
+      infinite += is_infinite;
+      outside += ((x < low) | (x > high)) & !is_infinite;
+      different += (x != first) & !is_missing;
+      if constexpr (Integral) mismatch += !is_missing & !is_infinite & (x != std::floor(x));
+      if constexpr (Boolean) mismatch += !is_missing & (x != 0.0) & (x != 1.0);
+    }
   };
   if (stride == 1) {
-    for (index row = 0; row < n; ++row) body(static_cast<double>(data[row]));
+    run(std::integral_constant<index, 1>());
   } else {
-    for (index row = 0; row < n; ++row) body(static_cast<double>(data[row * stride]));
+    run(stride);
   }
+  column_counts counts;
+  counts.missing = missing;
+  counts.infinite = infinite;
+  counts.outside = outside;
+  counts.different = different;
+  counts.mismatch = mismatch;
   return counts;
 }
 
