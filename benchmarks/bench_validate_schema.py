@@ -159,8 +159,8 @@ def main() -> None:
     header = f"{'case':<22} {'shiftguard s':>13} {'pandera s':>11} {'ratio':>7}  (best: sg, pa)"
     print(header)
     for name, data in (("clean frame", frame), ("1% faults, 5 columns", faulty)):
-        sg_median, sg_best, report = timed(lambda: schema.validate(data), args.repeat)
-        pa_median, pa_best, failed = timed(lambda: run_pandera(peer, data), args.repeat)
+        sg_median, sg_best, report = timed(lambda data=data: schema.validate(data), args.repeat)
+        pa_median, pa_best, failed = timed(lambda data=data: run_pandera(peer, data), args.repeat)
         errors = {a.column for a in report.errors}
         if errors != failed:
             raise SystemExit(

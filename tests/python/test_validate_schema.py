@@ -139,7 +139,8 @@ def test_out_of_range_rows(reference, schema):
     frame.loc[12, "income"] = -1.0
     report = schema.validate(frame)
     age = only(report, "age", "out_of_range")
-    expect_rows(age, (frame["age"] < schema["age"].minimum) | (frame["age"] > schema["age"].maximum))
+    low, high = schema["age"].minimum, schema["age"].maximum
+    expect_rows(age, (frame["age"] < low) | (frame["age"] > high))
     assert "above the maximum" in age.message and "below the minimum" in age.message
     expect_rows(only(report, "income", "out_of_range"), frame["income"] < schema["income"].minimum)
     assert age.severity == "error" and not report.ok

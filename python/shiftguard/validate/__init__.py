@@ -10,9 +10,8 @@ C++ core (``include/shiftguard/validate/``); ``shiftguard.dask.profile`` scales 
 from __future__ import annotations
 
 from ._report import SEVERITIES, Anomaly, ValidationError, ValidationReport
+from ._schema import ANOMALY_KINDS, COLUMN_TYPES, ColumnSchema, Schema, infer_schema, validate
 
 __all__: list[str] = []
 __all__ += ["SEVERITIES", "Anomaly", "ValidationError", "ValidationReport"]
-from ._schema import ANOMALY_KINDS, COLUMN_TYPES, ColumnSchema, Schema, infer_schema, validate
-
 __all__ += ["ANOMALY_KINDS", "COLUMN_TYPES", "ColumnSchema", "Schema", "infer_schema", "validate"]

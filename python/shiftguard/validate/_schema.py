@@ -43,7 +43,7 @@ import math
 import os
 import pathlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -116,7 +116,8 @@ def _check_number(value: Any, where: str, allow_none: bool = True) -> float | No
     if value is None and allow_none:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{where} must be a number{' or None' if allow_none else ''}, got {value!r}")
+        expected = "a number or None" if allow_none else "a number"
+        raise TypeError(f"{where} must be {expected}, got {value!r}")
     value = float(value)
     if math.isnan(value):
         raise ValueError(f"{where} must be a number, got NaN")
@@ -614,8 +615,9 @@ def infer_schema(
     >>> frame = pd.DataFrame({"x": [1.5, np.nan, 3.0, 2.0], "id": [4, 1, 3, 2],
     ...                       "kind": pd.Categorical(["a", "b", "a", "a"])})
     >>> schema = infer_schema(frame, margin=0.1)
-    >>> schema["x"]
-    ColumnSchema('x', float, nullable, missing <= 0.275, range [1.35, 3.15], NaN allowed, not constant)
+    >>> schema["x"]  # doctest: +NORMALIZE_WHITESPACE
+    ColumnSchema('x', float, nullable, missing <= 0.275, range [1.35, 3.15], NaN allowed,
+                 not constant)
     >>> schema["id"].unique, schema["kind"].type, sorted(schema["kind"].domain)
     (True, 'categorical', ['a', 'b'])
     """
