@@ -75,6 +75,7 @@ BENCH_SCRIPTS := benchmarks/bench_stream.py \
 	benchmarks/bench_imbalance_shift.py \
 	benchmarks/bench_nn.py \
 	benchmarks/bench_validate_profile.py
+	benchmarks/bench_validate_schema.py
 
 bench: system-deps install
 	$(PYTHON) -m venv .venv-bench

@@ -11,3 +11,4 @@
 #include "shiftguard/validate/sketch/hyperloglog.hpp"
 #include "shiftguard/validate/sketch/heavy_hitters.hpp"
 #include "shiftguard/validate/profile.hpp"
+#include "shiftguard/validate/schema.hpp"

@@ -1067,3 +1067,25 @@ class MomentsSketch:
     def to_json(self) -> str: ...
     @staticmethod
     def from_json(text: str) -> MomentsSketch: ...
+# validate/schema.hpp
+def validate_schema_columns(
+    columns: list[npt.NDArray[np.float64]],
+    names: list[str],
+    n_rows: int,
+    schema_json: str,
+    max_examples: int = 5,
+    n_threads: int = 0,
+) -> list[tuple[str, str, str, str, list[int], int]]: ...
+def infer_schema_columns(
+    columns: list[npt.NDArray[np.float64]],
+    names: list[str],
+    n_rows: int,
+    types: list[str],
+    margin: float = 0.0,
+    infer_unique: bool = True,
+    n_threads: int = 0,
+) -> str: ...
+def duplicate_rows_int64(
+    values: npt.NDArray[np.int64], max_examples: int = 5
+) -> tuple[list[int], int]: ...
+def schema_normalize_json(text: str, indent: int = 2) -> str: ...

@@ -27,6 +27,7 @@ void bind_imbalance_weights(py::module_& module);
 void bind_nn(py::module_& module);
 void bind_validate_profile(py::module_& module);
 void bind_validate_sketch(py::module_& module);
+void bind_validate_schema(py::module_& module);
 }
 
 PYBIND11_MODULE(_core, module) {
@@ -58,4 +59,5 @@ PYBIND11_MODULE(_core, module) {
   shiftguard::python::bind_nn(module);
   shiftguard::python::bind_validate_profile(module);
   shiftguard::python::bind_validate_sketch(module);
+  shiftguard::python::bind_validate_schema(module);
 }

@@ -61,6 +61,8 @@ def test_python_examples_run(code, tmp_path, monkeypatch):
         "shiftguard.nn._mlp",
         "shiftguard.validate._profile",
         "shiftguard.validate._sketch",
+        "shiftguard.validate._report",
+        "shiftguard.validate._schema",
     ],
 )
 def test_docstring_examples(module):
