@@ -1,6 +1,16 @@
 #pragma once
 
-// Random numbers that reproduce CPython's `random.Random` draw for draw: the Mersenne Twister
+// The random-number primitives every seeded shiftguard computation builds on.
+//
+// * mix64 / splitmix64 (Steele, Lea and Flood 2014): a bijective 64-bit mix and the counter
+//   generator built on it; used to derive independent streams from (seed, task index) and as a
+//   hash finaliser.
+// * xoshiro256** (Blackman and Vigna 2018), seeded through splitmix64: the general-purpose
+//   stream. below_by_rejection: a uniform integer in [0, n) without modulo bias.
+// All of them are fully specified here (no std:: distributions, whose output differs between
+// standard libraries), so a seed gives the same numbers on every platform.
+//
+// python_random reproduces CPython's `random.Random` draw for draw: the Mersenne Twister
 // MT19937 seeded from an integer the way CPython seeds it (init_by_array over the 32-bit
 // words of |seed|), getrandbits(k) for k <= 32, randbelow(n), and sample(range(n), k).
 // Detectors whose reference implementation is a Python library (river's KSWIN) use it so
@@ -13,6 +23,74 @@
 #include "shiftguard/core/errors.hpp"
 
 namespace shiftguard {
+
+/// Increment of the splitmix64 counter: 2^64 divided by the golden ratio, made odd.
+inline constexpr std::uint64_t golden_gamma = 0x9E3779B97F4A7C15ULL;
+
+/// The splitmix64 output function: a bijective, well-mixed function of 64 bits.
+inline constexpr std::uint64_t mix64(std::uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+/// One splitmix64 step: advances `state` by golden_gamma and returns the mix of it.
+inline std::uint64_t splitmix64(std::uint64_t& state) { return mix64(state += golden_gamma); }
+
+/// Uniform integer in [0, n), n >= 1, from 64-bit draws of `next()`: the draws in the
+/// incomplete last range [2^64 - 2^64 mod n, 2^64) are rejected, the rest taken modulo n.
+template <class Next>
+std::uint64_t below_by_rejection(Next&& next, std::uint64_t n) {
+  const std::uint64_t limit = ~std::uint64_t{0} - (~std::uint64_t{0} % n);
+  std::uint64_t value = next();
+  while (value >= limit) value = next();
+  return value % n;
+}
+
+/// xoshiro256** whose four state words are successive splitmix64 outputs from
+/// `splitmix_state`.
+class xoshiro256ss {
+ public:
+  explicit xoshiro256ss(std::uint64_t splitmix_state = 0) {
+    for (auto& word : state_) word = splitmix64(splitmix_state);
+  }
+
+  /// The generator with the given four state words (not all zero), as in the reference code.
+  static xoshiro256ss from_state(std::uint64_t s0, std::uint64_t s1, std::uint64_t s2,
+                                 std::uint64_t s3) {
+    if ((s0 | s1 | s2 | s3) == 0) throw invalid_argument("xoshiro256ss: the state must not be all zero");
+    xoshiro256ss out;
+    out.state_[0] = s0;
+    out.state_[1] = s1;
+    out.state_[2] = s2;
+    out.state_[3] = s3;
+    return out;
+  }
+
+  std::uint64_t next() {
+    const std::uint64_t result = rotate_left(state_[1] * 5, 7) * 9;
+    const std::uint64_t t = state_[1] << 17;
+    state_[2] ^= state_[0];
+    state_[3] ^= state_[1];
+    state_[1] ^= state_[2];
+    state_[0] ^= state_[3];
+    state_[2] ^= t;
+    state_[3] = rotate_left(state_[3], 45);
+    return result;
+  }
+
+  /// Uniform double in [0, 1) with 53 random bits.
+  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+
+  /// Uniform integer in [0, n), n >= 1 (below_by_rejection).
+  std::uint64_t below(std::uint64_t n) {
+    return below_by_rejection([this] { return next(); }, n);
+  }
+
+ private:
+  static std::uint64_t rotate_left(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  std::uint64_t state_[4]{};
+};
 
 /// MT19937 with CPython's integer seeding and sampling.
 class python_random {

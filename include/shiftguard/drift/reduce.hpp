@@ -21,6 +21,7 @@
 #include <Eigen/QR>
 #include <Eigen/SVD>
 
+#include "shiftguard/core/rng.hpp"
 #include "shiftguard/core/checks.hpp"
 #include "shiftguard/core/errors.hpp"
 #include "shiftguard/core/parallel.hpp"
@@ -64,15 +65,10 @@ matrix<Scalar> read_matrix(serialization::binary_reader& reader) {
 
 /// SplitMix64: a small, fast generator whose streams for different seeds are independent
 /// enough for random projections; fully specified, so results are identical on every platform.
-class splitmix64 {
+class splitmix_stream {
  public:
-  explicit splitmix64(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
+  explicit splitmix_stream(std::uint64_t seed) : state_(seed) {}
+  std::uint64_t next() { return splitmix64(state_); }
   /// Uniform on (0, 1): 53 random bits, never 0.
   double uniform_open() { return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53; }
   /// Standard normal by the Box-Muller transform (the cosine branch only).
@@ -88,8 +84,8 @@ class splitmix64 {
 /// Seed of the random stream of task `index` derived from `seed` (so that parallel fills do
 /// not depend on scheduling).
 inline std::uint64_t stream_seed(std::uint64_t seed, std::uint64_t index) {
-  splitmix64 mixer(seed ^ (0xD1B54A32D192ED03ULL * (index + 1)));
-  return mixer.next();
+  std::uint64_t mixer = seed ^ (0xD1B54A32D192ED03ULL * (index + 1));
+  return splitmix64(mixer);
 }
 
 /// Throws invalid_argument naming the first non-finite entry (row, column) of `x`.
@@ -370,7 +366,7 @@ class gaussian_random_projection {
     const double scale = 1.0 / std::sqrt(static_cast<double>(k));
     parallel_for_ranges(k, n_threads_, 1, [&](index begin, index end) {
       for (index c = begin; c < end; ++c) {
-        detail::splitmix64 stream(detail::stream_seed(seed_, static_cast<std::uint64_t>(c)));
+        detail::splitmix_stream stream(detail::stream_seed(seed_, static_cast<std::uint64_t>(c)));
         for (index j = 0; j < n_features; ++j) {
           components(c, j) = static_cast<Scalar>(scale * stream.normal());
         }

@@ -83,6 +83,7 @@
 
 #include <Eigen/Core>
 
+#include "shiftguard/core/rng.hpp"
 #include "shiftguard/core/checks.hpp"
 #include "shiftguard/core/errors.hpp"
 #include "shiftguard/core/parallel.hpp"
@@ -244,15 +245,7 @@ struct tabular_drift_result {
 
 namespace detail {
 
-/// splitmix64: the mixing function behind the per-(seed, feature, replicate) streams.
-inline std::uint64_t splitmix64(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-/// A small counter-free generator (xoshiro-like use of splitmix64) seeded by three integers.
+/// A splitmix64 stream (core/rng.hpp) seeded by three integers: (seed, feature, replicate).
 class stream_rng {
  public:
   stream_rng(std::uint64_t seed, std::uint64_t feature, std::uint64_t replicate) {

@@ -28,6 +28,7 @@
 
 #include <Eigen/Core>
 
+#include "shiftguard/core/rng.hpp"
 #include "shiftguard/core/checks.hpp"
 #include "shiftguard/core/errors.hpp"
 #include "shiftguard/core/parallel.hpp"
@@ -115,27 +116,19 @@ namespace detail::over_sampling {
 class sample_stream {
  public:
   sample_stream(std::uint64_t seed, std::uint64_t stream, std::uint64_t sample) {
-    state_ = seed ^ (0x9E3779B97F4A7C15ULL * (stream + 1));
+    state_ = seed ^ (golden_gamma * (stream + 1));
     state_ = next() ^ (0xD1B54A32D192ED03ULL * (sample + 1));
     next();
   }
 
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
+  std::uint64_t next() { return splitmix64(state_); }
 
   /// Uniform in [0, 1) with 53 random bits.
   double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
 
   /// Uniform integer in [0, n), n >= 1, by rejection (no modulo bias).
   std::uint64_t below(std::uint64_t n) {
-    const std::uint64_t limit = (~std::uint64_t{0}) - ((~std::uint64_t{0}) % n);
-    std::uint64_t value = next();
-    while (value >= limit) value = next();
-    return value % n;
+    return below_by_rejection([this] { return next(); }, n);
   }
 
  private:

@@ -27,6 +27,7 @@
 
 #include <Eigen/Core>
 
+#include "shiftguard/core/rng.hpp"
 #include "shiftguard/core/checks.hpp"
 #include "shiftguard/core/errors.hpp"
 #include "shiftguard/core/parallel.hpp"
@@ -50,19 +51,13 @@ inline constexpr index distance_block_rows = 256;
 
 /// splitmix64 finaliser: a well-mixed 64-bit value from (seed, stream index).
 inline std::uint64_t stream_seed(std::uint64_t seed, std::uint64_t stream) {
-  std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (stream + 1);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
+  return mix64(seed + golden_gamma * (stream + 1));
 }
 
 /// Uniform integer in [0, n) from a 64-bit generator, by rejection (no modulo bias, and the
 /// same on every platform, unlike std::uniform_int_distribution).
 inline std::uint64_t uniform_below(std::mt19937_64& engine, std::uint64_t n) {
-  const std::uint64_t limit = (~std::uint64_t{0}) - ((~std::uint64_t{0}) % n);
-  std::uint64_t value = engine();
-  while (value >= limit) value = engine();
-  return value % n;
+  return below_by_rejection(engine, n);
 }
 
 /// Permutation of 0..n-1 for permutation `index` of a test seeded with `seed`.

@@ -79,6 +79,7 @@
 
 #include <Eigen/Core>
 
+#include "shiftguard/core/rng.hpp"
 #include "shiftguard/core/checks.hpp"
 #include "shiftguard/core/errors.hpp"
 #include "shiftguard/core/parallel.hpp"
@@ -102,38 +103,16 @@ struct online_mmd_options {
 
 namespace detail::mmd {
 
-/// splitmix64 step (Steele, Lea and Flood 2014): a fast 64-bit generator whose output is a
-/// bijective mix of its counter, used to derive independent streams from (seed, index).
-inline std::uint64_t splitmix64(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
 /// Random stream number `stream_index` of `seed`: xoshiro256** seeded through splitmix64 from
 /// a mix of both, so that streams of one seed do not overlap in practice and no state is
 /// shared between tasks.
 class mmd_random_stream {
  public:
-  mmd_random_stream(std::uint64_t seed, std::uint64_t stream_index) {
-    std::uint64_t mixer = seed;
-    const std::uint64_t a = splitmix64(mixer);
-    std::uint64_t state = a ^ (stream_index * 0xD1342543DE82EF95ULL + 0x2545F4914F6CDD1DULL);
-    for (auto& word : state_) word = splitmix64(state);
-  }
+  mmd_random_stream(std::uint64_t seed, std::uint64_t stream_index)
+      : engine_(first_draw(seed) ^
+                (stream_index * 0xD1342543DE82EF95ULL + 0x2545F4914F6CDD1DULL)) {}
 
-  std::uint64_t next() {
-    const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
-    const std::uint64_t t = state_[1] << 17;
-    state_[2] ^= state_[0];
-    state_[3] ^= state_[1];
-    state_[1] ^= state_[2];
-    state_[0] ^= state_[3];
-    state_[2] ^= t;
-    state_[3] = rotl(state_[3], 45);
-    return result;
-  }
+  std::uint64_t next() { return engine_.next(); }
 
   /// Uniform integer in [0, bound), bound >= 1, without modulo bias.
   std::uint64_t below(std::uint64_t bound) {
@@ -144,8 +123,8 @@ class mmd_random_stream {
   }
 
  private:
-  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  std::uint64_t state_[4] = {};
+  static std::uint64_t first_draw(std::uint64_t seed) { return splitmix64(seed); }
+  xoshiro256ss engine_;
 };
 
 /// Stream index of the draw that chooses the deployed detector's kept reference rows (the

@@ -13,53 +13,25 @@
 #include <Eigen/Core>
 
 #include "shiftguard/core/errors.hpp"
+#include "shiftguard/core/rng.hpp"
 #include "shiftguard/core/types.hpp"
 
 namespace shiftguard::imbalance::detail {
-
-/// splitmix64 step (Steele, Lea and Flood 2014).
-inline std::uint64_t shift_splitmix64(std::uint64_t& state) {
-  state += 0x9e3779b97f4a7c15ULL;
-  std::uint64_t z = state;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
 
 /// Random stream number `stream` of `seed` (xoshiro256**, seeded through splitmix64), so
 /// that each parallel task draws its own numbers whatever thread runs it.
 class shift_stream {
  public:
-  shift_stream(std::uint64_t seed, std::uint64_t stream) {
-    std::uint64_t mix = seed ^ (0x6a09e667f3bcc909ULL * (stream + 1));
-    for (auto& word : state_) word = shift_splitmix64(mix);
-  }
+  shift_stream(std::uint64_t seed, std::uint64_t stream)
+      : engine_(seed ^ (0x6a09e667f3bcc909ULL * (stream + 1))) {}
 
-  std::uint64_t next() {
-    const std::uint64_t result = rotate(state_[1] * 5, 7) * 9;
-    const std::uint64_t t = state_[1] << 17;
-    state_[2] ^= state_[0];
-    state_[3] ^= state_[1];
-    state_[1] ^= state_[2];
-    state_[0] ^= state_[3];
-    state_[2] ^= t;
-    state_[3] = rotate(state_[3], 45);
-    return result;
-  }
+  std::uint64_t next() { return engine_.next(); }
 
   /// Uniform integer in [0, n), n >= 1 (modulo with rejection of the biased tail).
-  index below(index n) {
-    const auto bound = static_cast<std::uint64_t>(n);
-    const std::uint64_t limit = ~std::uint64_t{0} - (~std::uint64_t{0} % bound);
-    while (true) {
-      const std::uint64_t x = next();
-      if (x < limit) return static_cast<index>(x % bound);
-    }
-  }
+  index below(index n) { return static_cast<index>(engine_.below(static_cast<std::uint64_t>(n))); }
 
  private:
-  static std::uint64_t rotate(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  std::uint64_t state_[4]{};
+  xoshiro256ss engine_;
 };
 
 /// A seeded permutation of 0..n-1 (Fisher-Yates on stream `stream` of `seed`).
