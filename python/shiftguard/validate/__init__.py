@@ -13,3 +13,36 @@ from ._report import SEVERITIES, Anomaly, ValidationError, ValidationReport
 
 __all__: list[str] = []
 __all__ += ["SEVERITIES", "Anomaly", "ValidationError", "ValidationReport"]
+from ._integrity import (
+    ContaminationResult,
+    DuplicateResult,
+    ImbalanceSummary,
+    OutlierResult,
+    check_integrity,
+    find_conflicting_labels,
+    find_contamination,
+    find_duplicates,
+    find_label_issues,
+    find_leakage,
+    find_mixed_types,
+    find_near_constant,
+    find_outliers,
+    imbalance_summary,
+)
+
+__all__ += [
+    "ContaminationResult",
+    "DuplicateResult",
+    "ImbalanceSummary",
+    "OutlierResult",
+    "check_integrity",
+    "find_conflicting_labels",
+    "find_contamination",
+    "find_duplicates",
+    "find_label_issues",
+    "find_leakage",
+    "find_mixed_types",
+    "find_near_constant",
+    "find_outliers",
+    "imbalance_summary",
+]
