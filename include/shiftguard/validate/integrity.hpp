@@ -27,6 +27,7 @@
 
 #include "shiftguard/core/errors.hpp"
 #include "shiftguard/core/parallel.hpp"
+#include "shiftguard/core/rng.hpp"
 #include "shiftguard/core/types.hpp"
 
 namespace shiftguard::validate {
@@ -59,15 +60,7 @@ inline double decode_numeric(std::uint64_t code) {
 
 namespace detail {
 
-/// The finaliser of SplitMix64: a bijective 64-bit mix with full avalanche.
-inline std::uint64_t mix64(std::uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xBF58476D1CE4E5B9ULL;
-  x ^= x >> 27;
-  x *= 0x94D049BB133111EBULL;
-  x ^= x >> 31;
-  return x;
-}
+using shiftguard::mix64;  // the splitmix64 finaliser (core/rng.hpp)
 
 template <class DerivedA, class DerivedB>
 bool rows_equal(const Eigen::DenseBase<DerivedA>& a, index row_a,
@@ -269,10 +262,10 @@ std::vector<std::uint64_t> hash_rows(const Eigen::DenseBase<Derived>& codes, int
   const index n_cols = codes.cols();
   parallel_for_ranges(codes.rows(), n_threads, 4096, [&](index begin, index end) {
     for (index row = begin; row < end; ++row) {
-      std::uint64_t hash = 0x9E3779B97F4A7C15ULL ^ static_cast<std::uint64_t>(n_cols);
+      std::uint64_t hash = golden_gamma ^ static_cast<std::uint64_t>(n_cols);
       for (index col = 0; col < n_cols; ++col) {
         hash = detail::mix64(hash ^ (detail::mix64(static_cast<std::uint64_t>(codes.coeff(row, col))) +
-                                     0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(col + 1)));
+                                     golden_gamma * static_cast<std::uint64_t>(col + 1)));
       }
       hashes[static_cast<std::size_t>(row)] = hash;
     }
