@@ -119,8 +119,13 @@ def _encode(*frames: pd.DataFrame) -> tuple[list[np.ndarray], list[bool]]:
 
 
 def _label_codes(values: Any, name: str) -> np.ndarray:
-    series = pd.Series(np.asarray(values, dtype=object) if not isinstance(values, pd.Series) else values)
-    codes, _ = pd.factorize(series, use_na_sentinel=False)
+    """Codes of a label column in sorted order of the labels (so that ties between classes go
+    to the smallest label), in order of appearance when the labels cannot be sorted."""
+    series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object))
+    try:
+        codes, _ = pd.factorize(series, sort=True, use_na_sentinel=False)
+    except TypeError:
+        codes, _ = pd.factorize(series, use_na_sentinel=False)
     return codes.astype(np.int64).view(np.uint64)
 
 
@@ -419,7 +424,7 @@ def find_outliers(
     >>> from shiftguard.validate import find_outliers
     >>> df = pd.DataFrame({"a": [1.0, 2.0, 1.5, 1.8, 50.0, 1.2], "b": list("uvwxyz")})
     >>> result = find_outliers(df)
-    >>> result.rows["a"].tolist(), result.summary.loc["a", "n_outliers"]
+    >>> result.rows["a"].tolist(), int(result.summary.loc["a", "n_outliers"])
     ([4], 1)
     """
     df = _check_frame(df, "df")
@@ -466,8 +471,8 @@ def find_leakage(
     classes, scikit-learn's ``balanced_accuracy_score``) of a one-feature rule, with row
     ``i`` in fold ``i % n_folds``. Categorical features: value -> majority label among the
     training folds' rows with that value; a value never seen in the training folds -> their
-    majority label, so an ID column scores like a constant guess. Numeric features: the
-    majority label of the nearest training value (1-nearest neighbour on that feature). A
+    majority label, so an ID column scores like a constant guess (ties between labels go to
+    the smallest label). Numeric features: the majority label of the nearest training value (1-nearest neighbour on that feature). A
     feature is flagged when its balanced accuracy is >= ``threshold``.
 
     Examples
@@ -712,6 +717,7 @@ def check_integrity(
     >>> rng = np.random.default_rng(1)
     >>> df = pd.DataFrame({"x": rng.normal(size=100), "y": rng.integers(0, 2, 100)})
     >>> df["copy"] = df["y"] * 2
+    >>> df.loc[7, "x"] = 50.0
     >>> df.loc[5] = df.loc[4]
     >>> report = check_integrity(df, label="y")
     >>> sorted({a.kind for a in report})
