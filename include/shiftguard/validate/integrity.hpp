@@ -453,23 +453,33 @@ struct column_outliers {
 
 namespace detail {
 
-// Quantile of sorted values, NumPy's 'linear' method (position (n - 1) q, and NumPy's lerp
-// that interpolates from the nearer end).
-inline double sorted_quantile(const std::vector<double>& sorted, double q) {
-  const double position = static_cast<double>(sorted.size() - 1) * q;
-  const double below = std::floor(position);
-  const auto low = static_cast<std::size_t>(below);
-  const std::size_t high = std::min(low + 1, sorted.size() - 1);
-  const double fraction = position - below;
-  const double a = sorted[low];
-  const double b = sorted[high];
-  const double difference = b - a;
-  return fraction >= 0.5 ? b - difference * (1.0 - fraction) : a + difference * fraction;
+// Selection (std::nth_element, linear time) instead of a full sort: `values` is reordered.
+
+// Median of `values` (mean of the two middle values when their number is even).
+inline double select_median(std::vector<double>& values) {
+  const std::size_t n = values.size();
+  const auto middle = values.begin() + static_cast<std::ptrdiff_t>(n / 2);
+  std::nth_element(values.begin(), middle, values.end());
+  if (n % 2 == 1) return *middle;
+  const double below = *std::max_element(values.begin(), middle);
+  return (below + *middle) / 2.0;
 }
 
-inline double sorted_median(const std::vector<double>& sorted) {
-  const std::size_t n = sorted.size();
-  return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+// Quantile of `values` by NumPy's 'linear' method (position (n - 1) q) and NumPy's lerp,
+// which interpolates from the nearer end. Only [from, end) of `values` is searched, which
+// must hold the order statistics from `from` on (as after an earlier nth_element).
+inline double select_quantile(std::vector<double>& values, double q, std::size_t from = 0) {
+  const std::size_t n = values.size();
+  const double position = static_cast<double>(n - 1) * q;
+  const double below = std::floor(position);
+  const auto low = static_cast<std::size_t>(below);
+  const auto low_it = values.begin() + static_cast<std::ptrdiff_t>(low);
+  std::nth_element(values.begin() + static_cast<std::ptrdiff_t>(from), low_it, values.end());
+  const double a = *low_it;
+  const double b = low + 1 < n ? *std::min_element(low_it + 1, values.end()) : a;
+  const double fraction = position - below;
+  const double difference = b - a;
+  return fraction >= 0.5 ? b - difference * (1.0 - fraction) : a + difference * fraction;
 }
 
 }  // namespace detail
@@ -499,13 +509,11 @@ std::vector<column_outliers> find_outliers(const Eigen::MatrixBase<Derived>& x,
       }
       result.n_values = static_cast<index>(values.size());
       if (!values.empty()) {
-        std::sort(values.begin(), values.end());
-        const double median = detail::sorted_median(values);
-        result.center = median;
         if (method == outlier_method::robust_z) {
+          const double median = detail::select_median(values);
+          result.center = median;
           for (auto& value : values) value = std::abs(value - median);
-          std::sort(values.begin(), values.end());
-          const double scale = 1.4826 * detail::sorted_median(values);
+          const double scale = 1.4826 * detail::select_median(values);
           result.scale = scale;
           if (scale > 0.0) {
             result.lower = median - threshold * scale;
@@ -518,8 +526,10 @@ std::vector<column_outliers> find_outliers(const Eigen::MatrixBase<Derived>& x,
             }
           }
         } else {
-          const double q1 = detail::sorted_quantile(values, 0.25);
-          const double q3 = detail::sorted_quantile(values, 0.75);
+          const double q1 = detail::select_quantile(values, 0.25);
+          const auto q1_rank = static_cast<std::size_t>(std::floor(static_cast<double>(values.size() - 1) * 0.25));
+          const double q3 = detail::select_quantile(values, 0.75, q1_rank);
+          result.center = detail::select_median(values);
           result.scale = q3 - q1;
           result.lower = q1 - threshold * result.scale;
           result.upper = q3 + threshold * result.scale;
