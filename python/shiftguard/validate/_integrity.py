@@ -94,6 +94,13 @@ def _column_codes(columns: Sequence[pd.Series]) -> tuple[list[np.ndarray], bool]
                     exact = False
         if exact:
             return [_float_bits(a) for a in arrays], True
+    if len(columns) == 1:
+        column = columns[0]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            # the category codes already are a factorization (-1: missing, one value)
+            return [column.cat.codes.to_numpy().astype(np.int64).view(np.uint64)], False
+        codes, _ = pd.factorize(column, use_na_sentinel=False)
+        return [codes.astype(np.int64).view(np.uint64)], False
     joined = pd.concat([pd.Series(c.to_numpy(dtype=object)) for c in columns], ignore_index=True)
     codes, _ = pd.factorize(joined, use_na_sentinel=False)
     codes = codes.astype(np.int64).view(np.uint64)
@@ -156,24 +163,40 @@ def _check_threshold(value: Any, name: str, low_open: bool = True, high: float |
 class DuplicateResult:
     """Groups of identical rows."""
 
-    groups: list[np.ndarray]
-    """Each group's row positions, ascending; groups ordered by their first row."""
-    n_rows: int
-    """Rows in the checked table."""
+    first_occurrence: np.ndarray = field(repr=False)
+    """For every row, the position of the first row identical to it (itself if none is
+    earlier)."""
+
+    @property
+    def n_rows(self) -> int:
+        """Rows in the checked table."""
+        return len(self.first_occurrence)
 
     @property
     def duplicated(self) -> np.ndarray:
         """Boolean mask of rows that have an identical row elsewhere (pandas'
         ``df.duplicated(keep=False)``)."""
-        mask = np.zeros(self.n_rows, dtype=bool)
-        for group in self.groups:
-            mask[group] = True
-        return mask
+        sizes = np.bincount(self.first_occurrence, minlength=self.n_rows)
+        return sizes[self.first_occurrence] >= 2
 
     @property
     def n_duplicates(self) -> int:
         """Rows that repeat an earlier row (``df.duplicated().sum()``)."""
-        return int(sum(len(g) - 1 for g in self.groups))
+        return int(np.count_nonzero(self.first_occurrence != np.arange(self.n_rows)))
+
+    @property
+    def groups(self) -> list[np.ndarray]:
+        """Each group of at least two identical rows (positions ascending), ordered by the
+        group's first row."""
+        mask = self.duplicated
+        rows = np.flatnonzero(mask)
+        if len(rows) == 0:
+            return []
+        keys = self.first_occurrence[rows]
+        order = np.argsort(keys, kind="stable")
+        rows, keys = rows[order], keys[order]
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        return np.split(rows, starts[1:])
 
 
 def find_duplicates(
@@ -216,8 +239,7 @@ def find_duplicates(
     if df.shape[1] == 0:
         raise ValueError("df has no columns to compare")
     (codes,), _ = _encode(df)
-    groups = _core.validate_duplicate_groups(codes, None, threads)
-    return DuplicateResult(groups=list(groups), n_rows=len(df))
+    return DuplicateResult(first_occurrence=_core.validate_first_occurrences(codes, None, threads))
 
 
 def find_conflicting_labels(
@@ -728,11 +750,12 @@ def check_integrity(
         raise ValueError("df has zero rows")
     anomalies: list[Anomaly] = []
     duplicates = find_duplicates(df, n_threads=n_threads)
-    if duplicates.groups:
+    if duplicates.n_duplicates:
+        groups = duplicates.groups
         rows = np.flatnonzero(duplicates.duplicated)
         anomalies.append(
             Anomaly(None, "duplicate_rows", "warning",
-                    f"{len(duplicates.groups)} groups of identical rows ({duplicates.n_duplicates} repeated rows)",
+                    f"{len(groups)} groups of identical rows ({duplicates.n_duplicates} repeated rows)",
                     rows=_examples(rows, max_examples), count=len(rows))
         )
     near = find_near_constant(df, near_constant_threshold, n_threads=n_threads)
