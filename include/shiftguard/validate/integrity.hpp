@@ -1012,12 +1012,22 @@ label_issues_result find_label_issues(const std::vector<Labels>& labels,
         std::vector<char> noise_mask(rows.size(), 0);
         score.resize(rows.size());
         order.resize(rows.size());
+        // Marks the `how_many` lowest scores (ties: lowest index), by selection in linear
+        // time: (score, index) is a strict total order, so the selected set is unique.
         const auto select = [&](std::int64_t how_many, std::vector<char>& mask) {
+          const std::int64_t count = std::min(how_many, size);
+          if (count <= 0) return;
           std::iota(order.begin(), order.end(), index{0});
-          std::stable_sort(order.begin(), order.end(), [&](index a, index b) {
-            return score[static_cast<std::size_t>(a)] < score[static_cast<std::size_t>(b)];
-          });
-          for (std::int64_t m = 0; m < std::min(how_many, size); ++m) mask[static_cast<std::size_t>(order[static_cast<std::size_t>(m)])] = 1;
+          const auto before = [&](index a, index b) {
+            const double sa = score[static_cast<std::size_t>(a)];
+            const double sb = score[static_cast<std::size_t>(b)];
+            return sa < sb || (sa == sb && a < b);
+          };
+          if (count < size) {
+            std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(count - 1),
+                             order.end(), before);
+          }
+          for (std::int64_t m = 0; m < count; ++m) mask[static_cast<std::size_t>(order[static_cast<std::size_t>(m)])] = 1;
         };
         if (by_class) {
           const std::int64_t how_many = counts[static_cast<std::size_t>(given)] - prune(given, given);
