@@ -76,6 +76,7 @@ BENCH_SCRIPTS := benchmarks/bench_stream.py \
 	benchmarks/bench_nn.py \
 	benchmarks/bench_validate_profile.py
 	benchmarks/bench_validate_schema.py
+	benchmarks/bench_validate_integrity.py
 
 bench: system-deps install
 	$(PYTHON) -m venv .venv-bench

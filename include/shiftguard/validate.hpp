@@ -12,3 +12,4 @@
 #include "shiftguard/validate/sketch/heavy_hitters.hpp"
 #include "shiftguard/validate/profile.hpp"
 #include "shiftguard/validate/schema.hpp"
+#include "shiftguard/validate/integrity.hpp"

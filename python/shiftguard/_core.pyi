@@ -1089,3 +1089,42 @@ def duplicate_rows_int64(
     values: npt.NDArray[np.int64], max_examples: int = 5
 ) -> tuple[list[int], int]: ...
 def schema_normalize_json(text: str, indent: int = 2) -> str: ...
+# validate: integrity checks (bind_validate_integrity.cpp)
+def validate_hash_rows(codes: npt.NDArray[np.uint64], n_threads: int = 0) -> npt.NDArray[np.uint64]: ...
+def validate_first_occurrences(
+    codes: npt.NDArray[np.uint64], hashes: npt.NDArray[np.uint64] | None = None, n_threads: int = 0
+) -> npt.NDArray[np.int64]: ...
+def validate_duplicate_groups(
+    codes: npt.NDArray[np.uint64], hashes: npt.NDArray[np.uint64] | None = None, n_threads: int = 0
+) -> list[npt.NDArray[np.int64]]: ...
+def validate_conflicting_labels(
+    codes: npt.NDArray[np.uint64], labels: npt.NDArray[np.uint64], n_threads: int = 0
+) -> list[tuple[npt.NDArray[np.int64], npt.NDArray[np.uint64]]]: ...
+def validate_contamination(
+    train: npt.NDArray[np.uint64], test: npt.NDArray[np.uint64], n_threads: int = 0
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
+def validate_column_frequencies(
+    codes: npt.NDArray[np.uint64], threshold: float, n_threads: int = 0
+) -> dict[str, Any]: ...
+def validate_outliers(
+    x: npt.NDArray[np.floating[Any]], method: str, threshold: float, n_threads: int = 0
+) -> list[dict[str, Any]]: ...
+def validate_leakage(
+    codes: npt.NDArray[np.uint64],
+    numeric: list[bool],
+    labels: npt.NDArray[np.uint64],
+    n_folds: int = 5,
+    threshold: float = 0.99,
+    n_threads: int = 0,
+) -> dict[str, Any]: ...
+def validate_confident_joint(
+    labels: npt.NDArray[np.int64], pred_probs: npt.NDArray[np.floating[Any]], calibrate: bool = True
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.int64]]: ...
+def validate_find_label_issues(
+    labels: npt.NDArray[np.int64],
+    pred_probs: npt.NDArray[np.floating[Any]],
+    filter_by: str = "prune_by_noise_rate",
+    min_examples_per_class: int = 1,
+    confident_joint: npt.NDArray[np.int64] | None = None,
+    n_threads: int = 0,
+) -> dict[str, Any]: ...

@@ -28,6 +28,7 @@ void bind_nn(py::module_& module);
 void bind_validate_profile(py::module_& module);
 void bind_validate_sketch(py::module_& module);
 void bind_validate_schema(py::module_& module);
+void bind_validate_integrity(py::module_& module);
 }
 
 PYBIND11_MODULE(_core, module) {
@@ -60,4 +61,5 @@ PYBIND11_MODULE(_core, module) {
   shiftguard::python::bind_validate_profile(module);
   shiftguard::python::bind_validate_sketch(module);
   shiftguard::python::bind_validate_schema(module);
+  shiftguard::python::bind_validate_integrity(module);
 }

@@ -63,6 +63,7 @@ def test_python_examples_run(code, tmp_path, monkeypatch):
         "shiftguard.validate._sketch",
         "shiftguard.validate._report",
         "shiftguard.validate._schema",
+        "shiftguard.validate._integrity",
     ],
 )
 def test_docstring_examples(module):

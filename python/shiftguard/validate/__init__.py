@@ -23,3 +23,36 @@ from ._schema import ANOMALY_KINDS, COLUMN_TYPES, ColumnSchema, Schema, infer_sc
 __all__: list[str] = []
 __all__ += ["SEVERITIES", "Anomaly", "ValidationError", "ValidationReport"]
 __all__ += ["ANOMALY_KINDS", "COLUMN_TYPES", "ColumnSchema", "Schema", "infer_schema", "validate"]
+from ._integrity import (
+    ContaminationResult,
+    DuplicateResult,
+    ImbalanceSummary,
+    OutlierResult,
+    check_integrity,
+    find_conflicting_labels,
+    find_contamination,
+    find_duplicates,
+    find_label_issues,
+    find_leakage,
+    find_mixed_types,
+    find_near_constant,
+    find_outliers,
+    imbalance_summary,
+)
+
+__all__ += [
+    "ContaminationResult",
+    "DuplicateResult",
+    "ImbalanceSummary",
+    "OutlierResult",
+    "check_integrity",
+    "find_conflicting_labels",
+    "find_contamination",
+    "find_duplicates",
+    "find_label_issues",
+    "find_leakage",
+    "find_mixed_types",
+    "find_near_constant",
+    "find_outliers",
+    "imbalance_summary",
+]
