@@ -5,3 +5,4 @@
 // checks of training sets, and validation of N-d batches through xtensor views.
 
 #include "shiftguard/core/json.hpp"
+#include "shiftguard/validate/tensor.hpp"
