@@ -5,4 +5,5 @@
 // checks of training sets, and validation of N-d batches through xtensor views.
 
 #include "shiftguard/core/json.hpp"
+#include "shiftguard/validate/schema.hpp"
 #include "shiftguard/validate/tensor.hpp"

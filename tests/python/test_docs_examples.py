@@ -59,6 +59,7 @@ def test_python_examples_run(code, tmp_path, monkeypatch):
         "shiftguard.imbalance._over",
         "shiftguard.imbalance._combine",
         "shiftguard.nn._mlp",
+        "shiftguard.validate._report",
     ],
 )
 def test_docstring_examples(module):

@@ -9,4 +9,7 @@ C++ core (``include/shiftguard/validate/``); ``shiftguard.dask.profile`` scales 
 
 from __future__ import annotations
 
+from ._report import SEVERITIES, Anomaly, ValidationError, ValidationReport
+
 __all__: list[str] = []
+__all__ += ["SEVERITIES", "Anomaly", "ValidationError", "ValidationReport"]
