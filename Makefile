@@ -72,7 +72,8 @@ BENCH_SCRIPTS := benchmarks/bench_stream.py \
 	benchmarks/bench_imbalance_metrics.py \
 	benchmarks/bench_imbalance_smote.py \
 	benchmarks/bench_imbalance_shift.py \
-	benchmarks/bench_nn.py
+	benchmarks/bench_nn.py \
+	benchmarks/bench_validate_tensor.py
 
 bench: system-deps install
 	$(PYTHON) -m venv .venv-bench

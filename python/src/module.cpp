@@ -25,6 +25,7 @@ void bind_imbalance_resample(py::module_& module);
 void bind_imbalance_smote(py::module_& module);
 void bind_imbalance_weights(py::module_& module);
 void bind_nn(py::module_& module);
+void bind_validate_tensor(py::module_& module);
 }
 
 PYBIND11_MODULE(_core, module) {
@@ -54,4 +55,5 @@ PYBIND11_MODULE(_core, module) {
   shiftguard::python::bind_imbalance_smote(module);
   shiftguard::python::bind_imbalance_weights(module);
   shiftguard::python::bind_nn(module);
+  shiftguard::python::bind_validate_tensor(module);
 }

@@ -13,3 +13,19 @@ from ._report import SEVERITIES, Anomaly, ValidationError, ValidationReport
 
 __all__: list[str] = []
 __all__ += ["SEVERITIES", "Anomaly", "ValidationError", "ValidationReport"]
+
+from ._tensor import (
+    TensorSchema,
+    TensorSummary,
+    describe_tensor,
+    infer_tensor_schema,
+    validate_tensor,
+)
+
+__all__ += [
+    "TensorSchema",
+    "TensorSummary",
+    "describe_tensor",
+    "infer_tensor_schema",
+    "validate_tensor",
+]
