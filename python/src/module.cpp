@@ -26,6 +26,7 @@ void bind_imbalance_smote(py::module_& module);
 void bind_imbalance_weights(py::module_& module);
 void bind_nn(py::module_& module);
 void bind_validate_tensor(py::module_& module);
+void bind_validate_profile(py::module_& module);
 }
 
 PYBIND11_MODULE(_core, module) {
@@ -56,4 +57,5 @@ PYBIND11_MODULE(_core, module) {
   shiftguard::python::bind_imbalance_weights(module);
   shiftguard::python::bind_nn(module);
   shiftguard::python::bind_validate_tensor(module);
+  shiftguard::python::bind_validate_profile(module);
 }

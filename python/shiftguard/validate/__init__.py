@@ -29,3 +29,7 @@ __all__ += [
     "infer_tensor_schema",
     "validate_tensor",
 ]
+
+from ._profile import ColumnProfile, Profile, profile
+
+__all__ += ["ColumnProfile", "Profile", "profile"]
