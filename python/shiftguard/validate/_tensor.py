@@ -14,7 +14,7 @@ out-of-range values, and blank samples; results do not depend on the thread coun
 ((-1, 8, 8, 3), 'float32', 3)
 >>> batch = rng.uniform(0, 1, size=(16, 8, 8, 3)).astype(np.float32)
 >>> batch[5, 2, 2, 0] = np.nan
->>> batch[9] = 0.0
+>>> batch[9] = 0.5
 >>> report = validate_tensor(batch, schema)
 >>> [(a.kind, a.rows) for a in report]
 [('nan', (5,)), ('blank_sample', (9,))]
@@ -605,16 +605,15 @@ def validate_tensor(
     >>> import numpy as np
     >>> from shiftguard.validate import TensorSchema, validate_tensor
     >>> schema = TensorSchema(shape=(-1, 2, 3), dtype="float64", minimum=0.0, maximum=1.0)
-    >>> batch = np.full((4, 2, 3), 0.5)
+    >>> batch = np.linspace(0.1, 0.9, 24).reshape(4, 2, 3)
     >>> batch[1, 0, 0] = 7.0
     >>> batch[3, 1, 2] = np.inf
-    >>> print(validate_tensor(batch, schema))  # doctest: +NORMALIZE_WHITESPACE
-    ValidationReport: 2 errors, 2 warnings
-    severity  column  kind          rows  message
-    error             infinite      3     1 infinite value in 1 sample; the schema allows none
-    error             out_of_range  1     1 value outside [0, 1] (0 below, 1 above; observed range [0.5, 7]) in 1 sample
-    warning           blank_sample  0, 2  2 samples blank (all values equal or no finite value)
-    warning           blank_sample  ...
+    >>> batch[2] = 0.5
+    >>> report = validate_tensor(batch, schema)
+    >>> [(a.kind, a.severity, a.rows) for a in report]
+    [('infinite', 'error', (3,)), ('out_of_range', 'error', (1,)), ('blank_sample', 'warning', (2,))]
+    >>> report[1].message
+    '1 value outside [0, 1] (0 below, 1 above; observed range [0.1, 7]) in 1 sample'
     """
     if not isinstance(schema, TensorSchema):
         raise TypeError(f"schema must be a TensorSchema, got {type(schema).__name__}")
