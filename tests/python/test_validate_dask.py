@@ -140,3 +140,15 @@ def test_bad_input():
         shiftguard.dask.profile(ddf, quantile_k=2)
     with pytest.raises(ValueError, match="categorical"):
         shiftguard.dask.profile(ddf, categorical=["missing"])
+
+
+def test_unpickled_partitions_are_profiled():
+    # Partitions reach the workers pickled; their arrays then hold equal but distinct dtype
+    # objects, which the compiled profile once refused ("must have dtype float64, got float64").
+    import pickle
+
+    pdf = frame(n=3_000, seed=4)
+    thawed = pickle.loads(pickle.dumps(pdf, protocol=5))
+    assert thawed["x"].to_numpy().dtype is not np.dtype(np.float64)
+    got = shiftguard.dask.profile(dd.from_pandas(thawed, npartitions=3), scheduler="sync")
+    assert_matches(got, profile(pdf), pdf)
