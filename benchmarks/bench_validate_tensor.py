@@ -48,7 +48,7 @@ def numpy_checks(x, channel_axis, low, high):
     finite = np.isfinite(x)
     has_nan = np.isnan(x).any(axis=sample_axes)
     has_inf = np.isinf(x).any(axis=sample_axes)
-    out_of_range = ((x < low) | (x > high)).any(axis=sample_axes)
+    out_of_range = (((x < low) | (x > high)) & finite).any(axis=sample_axes)
     flat = x.reshape(n, -1)
     blank = flat.min(axis=1) == flat.max(axis=1)
     reduce = tuple(a for a in range(x.ndim) if a != channel_axis)
