@@ -344,8 +344,14 @@ tensor_summary summarize(const T* data, const std::vector<std::int64_t>& shape,
   const bool check_blank = options.check_blank && summary.values_per_sample >= 2;
   const double blank_epsilon = options.blank_epsilon;
 
-  // Block boundaries depend only on n_samples: at most 256 blocks.
-  const std::int64_t block_size = std::max<std::int64_t>(1, (n_samples + 255) / 256);
+  // Block boundaries depend only on n_samples and the number of channels (never on the thread
+  // count): at most 256 blocks, fewer when many channels would make the per-block partial
+  // statistics large (about 4 million per-channel partials in all).
+  const std::int64_t max_blocks =
+      std::clamp<std::int64_t>(std::int64_t{4'000'000} / std::max<std::int64_t>(n_channels, 1),
+                               std::int64_t{2}, std::int64_t{256});
+  const std::int64_t block_size =
+      std::max<std::int64_t>(1, (n_samples + max_blocks - 1) / max_blocks);
   const std::int64_t n_blocks = (n_samples + block_size - 1) / block_size;
   std::vector<tensor_block> blocks(static_cast<std::size_t>(n_blocks));
   std::vector<std::uint8_t> flags(static_cast<std::size_t>(n_samples), 0);

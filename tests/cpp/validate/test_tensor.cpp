@@ -292,3 +292,26 @@ TEST_CASE("bad input") {
   validate::tensor_schema any;
   CHECK(has_kind(validate::validate_tensor(empty, any), "too_few_samples"));
 }
+
+TEST_CASE("many channels: bounded partials, same result for any thread count") {
+  // N x F with one channel per feature: 300 samples x 40000 channels.
+  const std::size_t n = 300, f = 40000;
+  std::vector<double> buffer(n * f);
+  std::mt19937_64 rng(9);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  for (auto& v : buffer) v = normal(rng);
+  const auto batch = validate::tensor_view(buffer.data(), {n, f}, {static_cast<std::ptrdiff_t>(f), 1});
+  validate::tensor_summary_options options;
+  options.channel_axis = 1;
+  options.n_threads = 1;
+  const auto one = validate::summarize_tensor(batch, options);
+  options.n_threads = 2;
+  const auto two = validate::summarize_tensor(batch, options);
+  CHECK(one.channel_mean == two.channel_mean);
+  CHECK(one.channel_std == two.channel_std);
+  for (std::size_t c : {std::size_t{0}, std::size_t{12345}, f - 1}) {
+    double sum = 0;
+    for (std::size_t i = 0; i < n; ++i) sum += buffer[i * f + c];
+    CHECK(one.channel_mean[c] == doctest::Approx(sum / n).epsilon(1e-12));
+  }
+}
