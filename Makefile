@@ -77,6 +77,7 @@ BENCH_SCRIPTS := benchmarks/bench_stream.py \
 	benchmarks/bench_validate_profile.py
 	benchmarks/bench_validate_schema.py
 	benchmarks/bench_validate_integrity.py
+	benchmarks/bench_validate_tensor.py
 
 bench: system-deps install
 	$(PYTHON) -m venv .venv-bench

@@ -5,6 +5,8 @@
 // checks of training sets, and validation of N-d batches through xtensor views.
 
 #include "shiftguard/core/json.hpp"
+#include "shiftguard/validate/schema.hpp"
+#include "shiftguard/validate/tensor.hpp"
 #include "shiftguard/validate/sketch/hash.hpp"
 #include "shiftguard/validate/sketch/moments.hpp"
 #include "shiftguard/validate/sketch/kll.hpp"

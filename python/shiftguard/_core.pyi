@@ -884,6 +884,35 @@ def nn_fit_temperature(
     sample_weight: npt.NDArray[np.floating[Any]] | None = None,
 ) -> float: ...
 
+# N-d batch validation (shiftguard.validate._tensor); schemas and summaries travel as dicts.
+def tensor_summary(
+    batch: npt.NDArray[Any],
+    channel_axis: int | None,
+    minimum: float,
+    maximum: float,
+    check_blank: bool,
+    blank_epsilon: float,
+    n_threads: int = 0,
+) -> dict[str, Any]: ...
+def tensor_infer_schema(
+    reference: npt.NDArray[Any],
+    channel_axis: int | None,
+    wildcard_axes: list[int],
+    range_margin: float,
+    infer_range: bool,
+    mean_tolerance: float,
+    std_tolerance: float,
+    check_blank: bool,
+    blank_epsilon: float,
+    n_threads: int = 0,
+) -> dict[str, Any]: ...
+def tensor_validate(
+    batch: npt.NDArray[Any],
+    schema: dict[str, Any],
+    dtype: str = "",
+    max_samples_listed: int = 1000,
+    n_threads: int = 0,
+) -> list[dict[str, Any]]: ...
 # validate: column profiles (bind_validate_profile.cpp)
 class ProfileCategoricalInput:
     def __init__(

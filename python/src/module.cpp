@@ -25,6 +25,7 @@ void bind_imbalance_resample(py::module_& module);
 void bind_imbalance_smote(py::module_& module);
 void bind_imbalance_weights(py::module_& module);
 void bind_nn(py::module_& module);
+void bind_validate_tensor(py::module_& module);
 void bind_validate_profile(py::module_& module);
 void bind_validate_sketch(py::module_& module);
 void bind_validate_schema(py::module_& module);
@@ -58,6 +59,7 @@ PYBIND11_MODULE(_core, module) {
   shiftguard::python::bind_imbalance_smote(module);
   shiftguard::python::bind_imbalance_weights(module);
   shiftguard::python::bind_nn(module);
+  shiftguard::python::bind_validate_tensor(module);
   shiftguard::python::bind_validate_profile(module);
   shiftguard::python::bind_validate_sketch(module);
   shiftguard::python::bind_validate_schema(module);

@@ -9,9 +9,29 @@ C++ core (``include/shiftguard/validate/``); ``shiftguard.dask.profile`` scales 
 
 from __future__ import annotations
 
-from ._profile import ColumnProfile, Profile, profile
+from ._report import SEVERITIES, Anomaly, ValidationError, ValidationReport
 
 __all__: list[str] = []
+__all__ += ["SEVERITIES", "Anomaly", "ValidationError", "ValidationReport"]
+
+from ._tensor import (
+    TensorSchema,
+    TensorSummary,
+    describe_tensor,
+    infer_tensor_schema,
+    validate_tensor,
+)
+
+__all__ += [
+    "TensorSchema",
+    "TensorSummary",
+    "describe_tensor",
+    "infer_tensor_schema",
+    "validate_tensor",
+]
+
+from ._profile import ColumnProfile, Profile, profile
+
 __all__ += ["ColumnProfile", "Profile", "profile"]
 
 from ._sketch import HeavyHitters, HyperLogLog, KLLSketch, Moments
