@@ -67,16 +67,15 @@ demo: install
 BENCH_VENV_SCRIPTS := benchmarks/bench_drift.py benchmarks/bench_drift_numeric.py \
 	benchmarks/bench_drift_scores.py benchmarks/bench_drift_multivariate.py \
 	benchmarks/bench_drift_univariate.py \
-	benchmarks/bench_validate_sketch.py
+	benchmarks/bench_validate_sketch.py benchmarks/bench_validate_schema.py
 BENCH_SCRIPTS := benchmarks/bench_stream.py \
 	benchmarks/bench_imbalance.py \
 	benchmarks/bench_imbalance_metrics.py \
 	benchmarks/bench_imbalance_smote.py \
 	benchmarks/bench_imbalance_shift.py \
 	benchmarks/bench_nn.py \
-	benchmarks/bench_validate_profile.py
-	benchmarks/bench_validate_schema.py
-	benchmarks/bench_validate_integrity.py
+	benchmarks/bench_validate_profile.py \
+	benchmarks/bench_validate_integrity.py \
 	benchmarks/bench_validate_tensor.py
 
 bench: system-deps install

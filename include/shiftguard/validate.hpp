@@ -13,5 +13,4 @@
 #include "shiftguard/validate/sketch/hyperloglog.hpp"
 #include "shiftguard/validate/sketch/heavy_hitters.hpp"
 #include "shiftguard/validate/profile.hpp"
-#include "shiftguard/validate/schema.hpp"
 #include "shiftguard/validate/integrity.hpp"

@@ -106,7 +106,7 @@ void bind_drift(py::module_& module) {
       "ks_2samp",
       [](const py::array& ref, const py::array& cur, const std::string& alt,
          const std::string& method, const std::string& policy) {
-        if (ref.dtype().is(py::dtype::of<float>())) {
+        if (has_dtype<float>(ref)) {
           return ks_2samp_typed<float>(ref, cur, alt, method, policy);
         }
         return ks_2samp_typed<double>(ref, cur, alt, method, policy);

@@ -51,11 +51,11 @@ void bind_imbalance_neighbors(py::module_& module) {
       "kneighbors",
       [](const py::array& reference, const py::object& query, index k, bool exclude_self,
          int n_threads, std::size_t block_bytes) {
-        if (reference.dtype().is(py::dtype::of<float>())) {
+        if (has_dtype<float>(reference)) {
           return kneighbors_typed<float>(reference, query, k, exclude_self, n_threads,
                                          block_bytes);
         }
-        if (reference.dtype().is(py::dtype::of<double>())) {
+        if (has_dtype<double>(reference)) {
           return kneighbors_typed<double>(reference, query, k, exclude_self, n_threads,
                                           block_bytes);
         }

@@ -34,13 +34,13 @@ imbalance::sampling_type parse_sampling_type(const std::string& name) {
 // Calls body(view) with a float or double strided view of X, GIL released.
 template <class Body>
 auto with_features(const py::array& array, Body&& body) {
-  if (array.dtype().is(py::dtype::of<float>())) {
+  if (has_dtype<float>(array)) {
     const py::array kept = viewable<float>(array, "X");
     const auto view = matrix_view<float>(kept, "X");
     py::gil_scoped_release release;
     return body(view);
   }
-  if (array.dtype().is(py::dtype::of<double>())) {
+  if (has_dtype<double>(array)) {
     const py::array kept = viewable<double>(array, "X");
     const auto view = matrix_view<double>(kept, "X");
     py::gil_scoped_release release;

@@ -74,8 +74,8 @@ auto with_feature_pair(const py::array& a, const char* name_a, const py::array& 
     py::gil_scoped_release release;
     return body(view_a, view_b);
   };
-  if (a.dtype().is(py::dtype::of<float>())) return run(float{});
-  if (a.dtype().is(py::dtype::of<double>())) return run(double{});
+  if (has_dtype<float>(a)) return run(float{});
+  if (has_dtype<double>(a)) return run(double{});
   throw type_error(std::string(name_a) + " must have dtype float32 or float64, got " +
                    std::string(py::str(a.dtype())));
 }

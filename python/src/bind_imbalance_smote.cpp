@@ -63,12 +63,12 @@ template <class Body>
 py::dict with_data(const py::array& x, const py::array& y, Body&& body) {
   const py::array y_kept = viewable<std::int64_t>(y, "y");
   const auto y_view = vector_view<std::int64_t>(y_kept, "y");
-  if (x.dtype().is(py::dtype::of<float>())) {
+  if (has_dtype<float>(x)) {
     const py::array kept = viewable<float>(x, "x");
     const auto view = matrix_view<float>(kept, "x");
     return body(view, y_view);
   }
-  if (x.dtype().is(py::dtype::of<double>())) {
+  if (has_dtype<double>(x)) {
     const py::array kept = viewable<double>(x, "x");
     const auto view = matrix_view<double>(kept, "x");
     return body(view, y_view);

@@ -192,11 +192,11 @@ py::dict precision_recall_fscore(const py::array& confusion, const std::vector<i
 // Calls body(scores) with a float or double strided view (1-D: vector, 2-D: matrix).
 template <class Body>
 auto with_scores(const py::array& array, Body&& body) {
-  if (array.dtype().is(py::dtype::of<float>())) {
+  if (has_dtype<float>(array)) {
     const py::array kept = viewable<float>(array, "y_score");
     return body(kept, float{});
   }
-  if (array.dtype().is(py::dtype::of<double>())) {
+  if (has_dtype<double>(array)) {
     const py::array kept = viewable<double>(array, "y_score");
     return body(kept, double{});
   }

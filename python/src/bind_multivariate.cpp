@@ -22,13 +22,13 @@ namespace {
 // Calls body(view) with a float or double strided view of `array`, GIL released.
 template <class Body>
 auto with_matrix(const py::array& array, const char* name, Body&& body) {
-  if (array.dtype().is(py::dtype::of<float>())) {
+  if (has_dtype<float>(array)) {
     const py::array kept = viewable<float>(array, name);
     const auto view = matrix_view<float>(kept, name);
     py::gil_scoped_release release;
     return body(view);
   }
-  if (array.dtype().is(py::dtype::of<double>())) {
+  if (has_dtype<double>(array)) {
     const py::array kept = viewable<double>(array, name);
     const auto view = matrix_view<double>(kept, name);
     py::gil_scoped_release release;

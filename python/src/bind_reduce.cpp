@@ -169,7 +169,7 @@ void bind_reduce(py::module_& module) {
       "classifier_two_sample_test",
       [](const py::array& scores, const py::array& labels, const std::string& test,
          double decision_threshold, const std::string& alt) {
-        if (scores.dtype().is(py::dtype::of<float>())) {
+        if (has_dtype<float>(scores)) {
           return classifier_test_typed<float>(scores, labels, test, decision_threshold, alt);
         }
         return classifier_test_typed<double>(scores, labels, test, decision_threshold, alt);

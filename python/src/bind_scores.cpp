@@ -69,7 +69,7 @@ template <class Function>
 double dispatch_numeric(const py::array& ref, const py::array& cur, const std::string& policy,
                         Function function) {
   const auto policy_value = drift::nan_policy_from_string(policy);
-  if (ref.dtype().is(py::dtype::of<float>())) {
+  if (has_dtype<float>(ref)) {
     return numeric_distance_typed<float>(ref, cur, policy_value, function);
   }
   return numeric_distance_typed<double>(ref, cur, policy_value, function);
@@ -127,7 +127,7 @@ void bind_scores(py::module_& module) {
         options.epsilon = epsilon;
         options.base = base;
         const auto policy_value = drift::nan_policy_from_string(policy);
-        if (ref.dtype().is(py::dtype::of<float>())) {
+        if (has_dtype<float>(ref)) {
           return binned_scores_typed<float>(ref, cur, options, policy_value);
         }
         return binned_scores_typed<double>(ref, cur, options, policy_value);

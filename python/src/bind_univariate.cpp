@@ -21,7 +21,7 @@ namespace shiftguard::python {
 
 namespace {
 
-bool is_float32(const py::array& array) { return array.dtype().is(py::dtype::of<float>()); }
+bool is_float32(const py::array& array) { return has_dtype<float>(array); }
 
 template <class Scalar>
 py::tuple cramer_von_mises_typed(const py::array& x, const py::array& y,

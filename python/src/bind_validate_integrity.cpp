@@ -58,13 +58,13 @@ py::array_t<std::int64_t> count_matrix_array(const validate::count_matrix& m) {
 
 template <class Body>
 auto with_probabilities(const py::array& array, Body&& body) {
-  if (array.dtype().is(py::dtype::of<float>())) {
+  if (has_dtype<float>(array)) {
     const py::array kept = viewable<float>(array, "pred_probs");
     const auto view = matrix_view<float>(kept, "pred_probs");
     py::gil_scoped_release release;
     return body(view);
   }
-  if (array.dtype().is(py::dtype::of<double>())) {
+  if (has_dtype<double>(array)) {
     const py::array kept = viewable<double>(array, "pred_probs");
     const auto view = matrix_view<double>(kept, "pred_probs");
     py::gil_scoped_release release;
@@ -216,12 +216,12 @@ void bind_validate_integrity(py::module_& module) {
           throw invalid_argument("method must be 'robust_z' or 'iqr', got '" + method + "'");
         }
         std::vector<validate::column_outliers> result;
-        if (x.dtype().is(py::dtype::of<float>())) {
+        if (has_dtype<float>(x)) {
           const py::array kept = viewable<float>(x, "x");
           const auto view = matrix_view<float>(kept, "x");
           py::gil_scoped_release release;
           result = validate::find_outliers(view, chosen, threshold, n_threads);
-        } else if (x.dtype().is(py::dtype::of<double>())) {
+        } else if (has_dtype<double>(x)) {
           const py::array kept = viewable<double>(x, "x");
           const auto view = matrix_view<double>(kept, "x");
           py::gil_scoped_release release;

@@ -42,8 +42,8 @@ void update_array(Sketch& sketch, const py::array& array, const char* name) {
     py::gil_scoped_release release;
     sketch.update(data, n, stride);
   };
-  if (array.dtype().is(py::dtype::of<double>())) return run(double{});
-  if (array.dtype().is(py::dtype::of<float>())) return run(float{});
+  if (has_dtype<double>(array)) return run(double{});
+  if (has_dtype<float>(array)) return run(float{});
   throw type_error(std::string(name) + " must have dtype float32 or float64, got " +
                    std::string(py::str(array.dtype())));
 }

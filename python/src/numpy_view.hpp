@@ -17,11 +17,23 @@ namespace shiftguard::python {
 
 namespace py = pybind11;
 
+/// True when `array` holds native-order elements of type Scalar. Compares the type number and
+/// the byte order, not the identity of the dtype object: an array unpickled in another process
+/// (Dask, multiprocessing, joblib workers) carries an equal dtype that is a different object.
+template <class Scalar>
+bool has_dtype(const py::array& array) {
+  const py::dtype dtype = array.dtype();
+  if (dtype.num() != py::dtype::of<Scalar>().num()) return false;
+  const char order = dtype.byteorder();
+  constexpr char native = PY_BIG_ENDIAN ? '>' : '<';
+  return order == '=' || order == '|' || order == native;
+}
+
 /// Returns `array` itself when its strides can be viewed, otherwise a C-contiguous copy.
 /// Throws type_error unless the dtype is exactly Scalar.
 template <class Scalar>
 py::array viewable(const py::array& array, const char* name) {
-  if (!array.dtype().is(py::dtype::of<Scalar>())) {
+  if (!has_dtype<Scalar>(array)) {
     throw type_error(std::string(name) + " must have dtype " +
                      std::string(py::str(py::dtype::of<Scalar>())) + ", got " +
                      std::string(py::str(array.dtype())));

@@ -64,10 +64,8 @@ def test_python_examples_run(code, tmp_path, monkeypatch):
         "shiftguard.validate._report",
         "shiftguard.validate._schema",
         "shiftguard.validate._integrity",
-        "shiftguard.validate._report",
         "shiftguard.validate._tensor",
         "shiftguard.dask",
-        "shiftguard.validate._profile",
     ],
 )
 def test_docstring_examples(module):

@@ -37,11 +37,8 @@ __all__ += ["ColumnProfile", "Profile", "profile"]
 from ._sketch import HeavyHitters, HyperLogLog, KLLSketch, Moments
 
 __all__ += ["HeavyHitters", "HyperLogLog", "KLLSketch", "Moments"]
-from ._report import SEVERITIES, Anomaly, ValidationError, ValidationReport
 from ._schema import ANOMALY_KINDS, COLUMN_TYPES, ColumnSchema, Schema, infer_schema, validate
 
-__all__: list[str] = []
-__all__ += ["SEVERITIES", "Anomaly", "ValidationError", "ValidationReport"]
 __all__ += ["ANOMALY_KINDS", "COLUMN_TYPES", "ColumnSchema", "Schema", "infer_schema", "validate"]
 from ._integrity import (
     ContaminationResult,
