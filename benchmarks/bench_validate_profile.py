@@ -35,9 +35,8 @@ from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
-from _machine import cpu_model
-
 import shiftguard
+from _machine import cpu_model
 from shiftguard.validate import profile
 
 SEED = 20261124

@@ -30,9 +30,8 @@ import time
 from typing import Any, Callable
 
 import numpy as np
-from _machine import cpu_model
-
 import shiftguard
+from _machine import cpu_model
 from shiftguard.validate import HyperLogLog, KLLSketch
 
 SEED = 20261124

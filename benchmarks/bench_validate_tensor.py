@@ -24,9 +24,8 @@ import statistics
 import time
 
 import numpy as np
-from _machine import cpu_model
-
 import shiftguard
+from _machine import cpu_model
 from shiftguard.validate import TensorSchema, describe_tensor, validate_tensor
 
 SEED = 20261124

@@ -6,7 +6,6 @@ import pickle
 
 import numpy as np
 import pytest
-
 import shiftguard
 from shiftguard import validate
 from shiftguard.imbalance import SMOTE, compute_sample_weight

@@ -4,14 +4,12 @@ profile within the sketches' error: exactly for count, missing, min, max, distin
 registers and (below capacity) heavy hitters; 1e-9 relative for mean and variance; quantiles
 within the KLL rank bound, checked against the exact ranks in the data."""
 
-import numpy as np
-import pandas as pd
-import pytest
-
 import dask
 import dask.dataframe as dd
 import distributed
-
+import numpy as np
+import pandas as pd
+import pytest
 import shiftguard.dask
 from shiftguard.validate import Profile, profile
 

@@ -8,9 +8,7 @@ import pandas as pd
 import pytest
 from cleanlab.count import compute_confident_joint
 from cleanlab.filter import find_label_issues as cleanlab_find_label_issues
-from sklearn.metrics import balanced_accuracy_score
-from sklearn.neighbors import KNeighborsClassifier
-
+from conftest import LONG
 from shiftguard import _core
 from shiftguard.validate import (
     ValidationReport,
@@ -25,8 +23,8 @@ from shiftguard.validate import (
     find_outliers,
     imbalance_summary,
 )
-
-from conftest import LONG
+from sklearn.metrics import balanced_accuracy_score
+from sklearn.neighbors import KNeighborsClassifier
 
 FILTERS = ["prune_by_noise_rate", "prune_by_class", "both", "confident_learning", "predicted_neq_given"]
 

@@ -15,10 +15,9 @@ import pyarrow as pa
 import pytest
 import scipy.spatial.distance
 import scipy.stats
+import shiftguard.drift as sd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-import shiftguard.drift as sd
 from shiftguard.validate import ColumnProfile, Profile, profile
 from shiftguard.validate._profile import _convert
 

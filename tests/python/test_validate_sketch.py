@@ -11,10 +11,9 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 import pytest
+import shiftguard
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import shiftguard
 from shiftguard import _core
 from shiftguard.validate import HeavyHitters, HyperLogLog, KLLSketch, Moments
 

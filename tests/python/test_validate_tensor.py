@@ -7,7 +7,6 @@ import tracemalloc
 
 import numpy as np
 import pytest
-
 from shiftguard.validate import (
     TensorSchema,
     ValidationReport,

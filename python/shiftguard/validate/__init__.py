@@ -9,37 +9,6 @@ C++ core (``include/shiftguard/validate/``); ``shiftguard.dask.profile`` scales 
 
 from __future__ import annotations
 
-from ._report import SEVERITIES, Anomaly, ValidationError, ValidationReport
-
-__all__: list[str] = []
-__all__ += ["SEVERITIES", "Anomaly", "ValidationError", "ValidationReport"]
-
-from ._tensor import (
-    TensorSchema,
-    TensorSummary,
-    describe_tensor,
-    infer_tensor_schema,
-    validate_tensor,
-)
-
-__all__ += [
-    "TensorSchema",
-    "TensorSummary",
-    "describe_tensor",
-    "infer_tensor_schema",
-    "validate_tensor",
-]
-
-from ._profile import ColumnProfile, Profile, profile
-
-__all__ += ["ColumnProfile", "Profile", "profile"]
-
-from ._sketch import HeavyHitters, HyperLogLog, KLLSketch, Moments
-
-__all__ += ["HeavyHitters", "HyperLogLog", "KLLSketch", "Moments"]
-from ._schema import ANOMALY_KINDS, COLUMN_TYPES, ColumnSchema, Schema, infer_schema, validate
-
-__all__ += ["ANOMALY_KINDS", "COLUMN_TYPES", "ColumnSchema", "Schema", "infer_schema", "validate"]
 from ._integrity import (
     ContaminationResult,
     DuplicateResult,
@@ -56,8 +25,41 @@ from ._integrity import (
     find_outliers,
     imbalance_summary,
 )
+from ._profile import ColumnProfile, Profile, profile
+from ._report import SEVERITIES, Anomaly, ValidationError, ValidationReport
+from ._schema import ANOMALY_KINDS, COLUMN_TYPES, ColumnSchema, Schema, infer_schema, validate
+from ._sketch import HeavyHitters, HyperLogLog, KLLSketch, Moments
+from ._tensor import (
+    TensorSchema,
+    TensorSummary,
+    describe_tensor,
+    infer_tensor_schema,
+    validate_tensor,
+)
 
-__all__ += [
+__all__ = [
+    "SEVERITIES",
+    "Anomaly",
+    "ValidationError",
+    "ValidationReport",
+    "TensorSchema",
+    "TensorSummary",
+    "describe_tensor",
+    "infer_tensor_schema",
+    "validate_tensor",
+    "ColumnProfile",
+    "Profile",
+    "profile",
+    "HeavyHitters",
+    "HyperLogLog",
+    "KLLSketch",
+    "Moments",
+    "ANOMALY_KINDS",
+    "COLUMN_TYPES",
+    "ColumnSchema",
+    "Schema",
+    "infer_schema",
+    "validate",
     "ContaminationResult",
     "DuplicateResult",
     "ImbalanceSummary",

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -117,7 +118,6 @@ def _is_numeric_dtype(dtype: Any) -> bool:
 
 
 def _numeric_series(series: Any) -> np.ndarray:
-    import pandas as pd
 
     dtype = series.dtype
     if isinstance(dtype, np.dtype):
