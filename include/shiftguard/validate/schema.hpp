@@ -37,6 +37,7 @@
 #include "shiftguard/core/errors.hpp"
 #include "shiftguard/core/json.hpp"
 #include "shiftguard/core/parallel.hpp"
+#include "shiftguard/core/rng.hpp"
 #include "shiftguard/core/types.hpp"
 
 namespace shiftguard::validate {
@@ -197,15 +198,6 @@ struct row_collector {
   }
 };
 
-inline std::uint64_t mix_bits(std::uint64_t x) {  // splitmix64's finalizer
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
-
 // Rows whose key equals the key of an earlier row, in row order, by open-addressing hashing
 // of the exact 64-bit keys (no false positives). key_at(row, key) returns false to skip a row.
 template <class KeyAt>
@@ -219,7 +211,7 @@ row_collector duplicate_rows(index n, std::size_t max_examples, KeyAt&& key_at) 
   std::uint64_t key = 0;
   for (index row = 0; row < n; ++row) {
     if (!key_at(row, key)) continue;
-    std::size_t slot = static_cast<std::size_t>(mix_bits(key)) & mask;
+    std::size_t slot = static_cast<std::size_t>(shiftguard::mix64(key)) & mask;
     while (used[slot] && keys[slot] != key) slot = (slot + 1) & mask;
     if (used[slot]) {
       found.add(row);

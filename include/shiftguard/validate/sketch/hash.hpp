@@ -18,18 +18,16 @@
 #include <cstring>
 #include <string_view>
 
+#include "shiftguard/core/rng.hpp"
+
 namespace shiftguard::validate::sketch {
 
 namespace detail {
 
-inline constexpr std::uint64_t golden_gamma = 0x9E3779B97F4A7C15ULL;
-
-/// SplitMix64's output function: a bijection of 64-bit words with full avalanche.
-inline constexpr std::uint64_t mix64(std::uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
+// SplitMix64's increment and output function (a bijection of 64-bit words with full
+// avalanche), shared with every seeded stream of the library.
+using shiftguard::golden_gamma;
+using shiftguard::mix64;
 
 inline constexpr std::uint64_t rotate_left(std::uint64_t x, int bits) {
   return (x << bits) | (x >> (64 - bits));
