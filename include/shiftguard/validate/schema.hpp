@@ -690,6 +690,29 @@ std::vector<anomaly> validate(const Eigen::MatrixBase<Derived>& x,
                                options);
 }
 
+namespace detail {
+
+/// The column references of separate views, after checking the names and that every view has
+/// `n_rows` values.
+template <class Scalar>
+std::vector<column_ref<Scalar>> column_refs(const std::vector<strided_vector_view<Scalar>>& columns,
+                                            const std::vector<std::string>& names, index n_rows) {
+  check_names(names, static_cast<index>(columns.size()), "columns");
+  std::vector<column_ref<Scalar>> refs;
+  refs.reserve(columns.size());
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    if (columns[k].size() != n_rows) {
+      throw shape_error("column " + quote_name(names[k]) + " has " +
+                        std::to_string(columns[k].size()) + " rows, expected " +
+                        std::to_string(n_rows));
+    }
+    refs.push_back({columns[k].data(), columns[k].size(), columns[k].innerStride()});
+  }
+  return refs;
+}
+
+}  // namespace detail
+
 /// validate() on separate column views of equal length (a table whose columns do not share
 /// one buffer, such as a pandas DataFrame with several dtypes). Columns may be absent from
 /// `columns` only through their name being absent from `names`.
@@ -698,17 +721,7 @@ std::vector<anomaly> validate_columns(const std::vector<strided_vector_view<Scal
                                       const std::vector<std::string>& names, index n_rows,
                                       const table_schema& schema,
                                       const validate_options& options = {}) {
-  detail::check_names(names, static_cast<index>(columns.size()), "columns");
-  std::vector<detail::column_ref<Scalar>> refs;
-  refs.reserve(columns.size());
-  for (std::size_t k = 0; k < columns.size(); ++k) {
-    if (columns[k].size() != n_rows) {
-      throw shape_error("column " + detail::quote_name(names[k]) + " has " +
-                        std::to_string(columns[k].size()) + " rows, expected " +
-                        std::to_string(n_rows));
-    }
-    refs.push_back({columns[k].data(), columns[k].size(), columns[k].innerStride()});
-  }
+  const auto refs = detail::column_refs(columns, names, n_rows);
   return detail::validate_refs(refs, names, n_rows, schema, options);
 }
 
@@ -717,17 +730,7 @@ template <class Scalar>
 table_schema infer_schema_columns(const std::vector<strided_vector_view<Scalar>>& columns,
                                   const std::vector<std::string>& names, index n_rows,
                                   const infer_options& options = {}) {
-  detail::check_names(names, static_cast<index>(columns.size()), "columns");
-  std::vector<detail::column_ref<Scalar>> refs;
-  refs.reserve(columns.size());
-  for (std::size_t k = 0; k < columns.size(); ++k) {
-    if (columns[k].size() != n_rows) {
-      throw shape_error("column " + detail::quote_name(names[k]) + " has " +
-                        std::to_string(columns[k].size()) + " rows, expected " +
-                        std::to_string(n_rows));
-    }
-    refs.push_back({columns[k].data(), columns[k].size(), columns[k].innerStride()});
-  }
+  const auto refs = detail::column_refs(columns, names, n_rows);
   return detail::infer_refs(refs, names, n_rows, options);
 }
 
