@@ -19,8 +19,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
 from .validate import Profile
 from .validate import profile as _profile_table
 
@@ -39,33 +37,9 @@ def _import_dask():
     return dask, dd
 
 
-def _with_canonical_dtypes(frame: Any) -> Any:
-    """``frame`` with each NumPy numeric column viewed (no copy of the values) through the
-    canonical dtype object. A partition that arrives on a worker was unpickled, and its arrays
-    then carry an equal but distinct dtype instance, which the compiled profile's dtype check
-    (an identity test) refuses ("must have dtype float64, got float64")."""
-    import pandas as pd
-
-    fixed = {}
-    for position, dtype in enumerate(frame.dtypes):
-        if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
-            canonical = np.dtype(dtype.str)
-            if dtype is not canonical:
-                fixed[position] = frame.iloc[:, position].to_numpy(copy=False).view(canonical)
-    if not fixed:
-        return frame
-    data = {
-        position: fixed.get(position, frame.iloc[:, position])
-        for position in range(frame.shape[1])
-    }
-    out = pd.DataFrame(data, index=frame.index, copy=False)
-    out.columns = frame.columns
-    return out
-
-
 def _partition_profile(frame: Any, options: dict[str, Any]) -> bytes:
     """Runs on a worker: the profile of one partition, as bytes (compact, versioned)."""
-    return _profile_table(_with_canonical_dtypes(frame), **options).to_bytes()
+    return _profile_table(frame, **options).to_bytes()
 
 
 def _merge_profiles(*blobs: bytes) -> bytes:
